@@ -1,0 +1,8 @@
+// The implementation of the contract: one handler per request, gathered from one module per area.
+import type { Requests } from '../../contract'
+import type { HandlersFor } from './context'
+import { systemHandlers } from './system'
+
+export const handlers: HandlersFor<Requests> = {
+  ...systemHandlers
+}

@@ -1,0 +1,56 @@
+// The composition root every host builds on: the workspace, the event bus and the api dispatcher.
+// Electron, the web host and the CLI each create one Workbench and differ only in how they carry calls.
+import type { BackendInfo, HostKind, Reply, RequestName, Params, Result } from '../contract'
+import type { ApiContext } from './api/context'
+import { dispatch } from './api/dispatch'
+import { EventBus } from './api/events'
+import { currentStatus } from './api/system'
+import { detectBackends } from './engine/backends'
+import { WORKBENCH_VERSION } from './version'
+import { Workspace } from './workspace/workspace'
+
+export interface WorkbenchOptions {
+  host: HostKind
+  dataDir: string
+}
+
+export class Workbench {
+  readonly events = new EventBus()
+  readonly workspace: Workspace
+  readonly context: ApiContext
+  private backendsProbe: Promise<BackendInfo[]> | null = null
+
+  constructor(readonly options: WorkbenchOptions) {
+    this.workspace = new Workspace(options.dataDir)
+    this.context = {
+      host: options.host,
+      version: WORKBENCH_VERSION,
+      workspace: this.workspace,
+      events: this.events,
+      backends: () => (this.backendsProbe ??= Promise.resolve(detectBackends()))
+    }
+    this.workspace.onChange(() => {
+      void currentStatus(this.context).then((status) => this.events.emit('statusChanged', status))
+    })
+  }
+
+  /** Untyped entry for transports: validates everything. */
+  handle(method: unknown, params: unknown): Promise<Reply<unknown>> {
+    return dispatch(this.context, method, params)
+  }
+
+  /** Typed entry for in-process callers (the CLI, tests). */
+  call<N extends RequestName>(method: N, params: Params<N>): Promise<Reply<Result<N>>> {
+    return dispatch(this.context, method, params) as Promise<Reply<Result<N>>>
+  }
+
+  /** Opens the most recent project that still exists, if any. Hosts call this once at start. */
+  async openLastProject(): Promise<void> {
+    const [last] = this.workspace.recentProjects()
+    if (last) await this.workspace.openProject(last.path)
+  }
+
+  async dispose(): Promise<void> {
+    await this.workspace.dispose()
+  }
+}
