@@ -4,6 +4,7 @@ import type { BackendInfo, HostKind, Reply, RequestName, Params, Result } from '
 import type { ApiContext } from './api/context'
 import { dispatch } from './api/dispatch'
 import { EventBus } from './api/events'
+import { TaskRunner } from './api/tasks'
 import { currentStatus } from './api/system'
 import { detectBackends } from './engine/backends'
 import { WORKBENCH_VERSION } from './version'
@@ -16,6 +17,7 @@ export interface WorkbenchOptions {
 
 export class Workbench {
   readonly events = new EventBus()
+  readonly tasks = new TaskRunner(this.events)
   readonly workspace: Workspace
   readonly context: ApiContext
   private backendsProbe: Promise<BackendInfo[]> | null = null
@@ -27,6 +29,7 @@ export class Workbench {
       version: WORKBENCH_VERSION,
       workspace: this.workspace,
       events: this.events,
+      tasks: this.tasks,
       backends: () => (this.backendsProbe ??= Promise.resolve(detectBackends()))
     }
     this.workspace.onChange(() => {
@@ -51,6 +54,7 @@ export class Workbench {
   }
 
   async dispose(): Promise<void> {
+    this.tasks.cancelAll()
     await this.workspace.dispose()
   }
 }

@@ -3,12 +3,15 @@
 import type { HostKind, RequestMap, RequestSpec, ParamsOf, ResultOf, BackendInfo } from '../../contract'
 import type { Workspace } from '../workspace/workspace'
 import type { EventBus } from './events'
+import type { TaskRunner } from './tasks'
 
 export interface ApiContext {
   readonly host: HostKind
   readonly version: string
   readonly workspace: Workspace
   readonly events: EventBus
+  /** Runs long work with progress events and cancellation. */
+  readonly tasks: TaskRunner
   /** The training backends of this machine (probed once, then cached). */
   backends(): Promise<BackendInfo[]>
 }

@@ -1,7 +1,7 @@
 import type { Status, Requests } from '../../contract'
 import type { ApiContext, HandlersFor } from './context'
 
-type SystemRequests = Pick<Requests, 'status'>
+type SystemRequests = Pick<Requests, 'status' | 'cancelTask'>
 
 export async function currentStatus(ctx: ApiContext): Promise<Status> {
   return {
@@ -15,5 +15,6 @@ export async function currentStatus(ctx: ApiContext): Promise<Status> {
 }
 
 export const systemHandlers: HandlersFor<SystemRequests> = {
-  status: (_params, ctx) => currentStatus(ctx)
+  status: (_params, ctx) => currentStatus(ctx),
+  cancelTask: ({ taskId }, ctx) => ({ cancelled: ctx.tasks.cancel(taskId) })
 }
