@@ -3,10 +3,14 @@
 // renderer/ and the CLI call it. Each area keeps its part in a file of its own beside this one.
 import type { EventMap, EventSpec, ParamsInputOf, PayloadOf, Reply, RequestMap, RequestSpec, ResultOf } from './define'
 import { subscriptionName } from './define'
+import { hostRequests } from './host'
+import { projectsRequests } from './projects'
 import { systemEvents, systemRequests } from './system'
 
 export const requests = {
-  ...systemRequests
+  ...systemRequests,
+  ...hostRequests,
+  ...projectsRequests
 } satisfies RequestMap
 
 export const events = {
@@ -66,3 +70,5 @@ export function eventSpec(name: EventName): EventSpec {
 
 export * from './define'
 export * from './system'
+export * from './host'
+export * from './projects'

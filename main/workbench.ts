@@ -1,7 +1,7 @@
 // The composition root every host builds on: the workspace, the event bus and the api dispatcher.
 // Electron, the web host and the CLI each create one Workbench and differ only in how they carry calls.
 import type { BackendInfo, HostKind, Reply, RequestName, Params, Result } from '../contract'
-import type { ApiContext } from './api/context'
+import type { ApiContext, HostDialogs } from './api/context'
 import { dispatch } from './api/dispatch'
 import { EventBus } from './api/events'
 import { TaskRunner } from './api/tasks'
@@ -13,6 +13,7 @@ import { Workspace } from './workspace/workspace'
 export interface WorkbenchOptions {
   host: HostKind
   dataDir: string
+  dialogs?: HostDialogs
 }
 
 export class Workbench {
@@ -30,6 +31,7 @@ export class Workbench {
       workspace: this.workspace,
       events: this.events,
       tasks: this.tasks,
+      dialogs: options.dialogs,
       backends: () => (this.backendsProbe ??= Promise.resolve(detectBackends()))
     }
     this.workspace.onChange(() => {

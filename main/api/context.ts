@@ -1,6 +1,6 @@
 // What every request handler gets besides its params: the host, the workspace and the event bus.
 // Handlers call domain modules with what they need from here; domain modules never see this object.
-import type { HostKind, RequestMap, RequestSpec, ParamsOf, ResultOf, BackendInfo } from '../../contract'
+import type { BackendInfo, HostKind, ParamsOf, RequestMap, Requests, RequestSpec, Result, ResultOf } from '../../contract'
 import type { Workspace } from '../workspace/workspace'
 import type { EventBus } from './events'
 import type { TaskRunner } from './tasks'
@@ -14,6 +14,13 @@ export interface ApiContext {
   readonly tasks: TaskRunner
   /** The training backends of this machine (probed once, then cached). */
   backends(): Promise<BackendInfo[]>
+  /** Native dialogs, where the host has them (the desktop app). */
+  readonly dialogs?: HostDialogs
+}
+
+export interface HostDialogs {
+  chooseFile(params: ParamsOf<Requests['chooseFile']>): Promise<Result<'chooseFile'>>
+  saveFile(params: ParamsOf<Requests['saveFile']>): Promise<Result<'saveFile'>>
 }
 
 export type Handler<S extends RequestSpec> = (

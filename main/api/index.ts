@@ -1,8 +1,12 @@
 // The implementation of the contract: one handler per request, gathered from one module per area.
 import type { Requests } from '../../contract'
 import type { HandlersFor } from './context'
+import { hostHandlers } from './host'
+import { projectsHandlers } from './projects'
 import { systemHandlers } from './system'
 
 export const handlers: HandlersFor<Requests> = {
-  ...systemHandlers
+  ...systemHandlers,
+  ...hostHandlers,
+  ...projectsHandlers
 }

@@ -1,0 +1,17 @@
+// The workbench's areas, in navigation order. An area appears here only once its feature exists.
+import type { Component } from 'vue'
+
+export interface Area {
+  /** Route path, also the e2e handle (`[data-area="<id>"]`). */
+  id: string
+  title: string
+  /** Alt+<key> jumps here. */
+  key: string
+  /** Whether the area makes sense only with a project open. */
+  needsProject: boolean
+  view: () => Promise<Component>
+}
+
+export const areas: Area[] = [
+  { id: 'projects', title: 'Projects', key: '1', needsProject: false, view: () => import('./views/ProjectsView.vue') }
+]

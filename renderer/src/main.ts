@@ -1,0 +1,9 @@
+import { createPinia } from 'pinia'
+import { createApp } from 'vue'
+import App from './App.vue'
+import { ensureApi } from './api/client'
+import { router } from './router'
+import './styles.css'
+
+ensureApi()
+createApp(App).use(createPinia()).use(router).mount('#app')
