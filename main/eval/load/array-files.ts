@@ -3,7 +3,6 @@
 // with MATLAB's dims reversed, and its data are in MATLAB's column-major order.
 import { openSync, readSync, closeSync } from 'node:fs'
 import { badInput } from '../../errors'
-import type { Dataset } from 'h5wasm'
 import { hdf5Call, loadH5wasm } from '../../dataset/formats/h5'
 import { numericArray, readMatFile } from '../../dataset/formats/mat5'
 import type { NumericArray } from './arrays'
@@ -46,8 +45,8 @@ async function readHdf5Arrays(file: string, names: string[]): Promise<Map<string
     for (const name of names) {
       if (!keys.has(name)) continue
       const entity = hdf5Call(file, `open ${name}`, () => h5.get(name))
-      if (!entity || entity.type !== 'Dataset') throw badInput(`${file}: '${name}' is not a dataset`, 'file')
-      const dataset = entity as Dataset
+      if (!(entity instanceof h5wasm.Dataset)) throw badInput(`${file}: '${name}' is not a dataset`, 'file')
+      const dataset = entity
       // HDF5 type classes 0 (integer) and 1 (float) are numbers.
       if (dataset.metadata.type !== 0 && dataset.metadata.type !== 1) {
         throw badInput(`${file}: ${name} must be numeric, found ${dataset.dtype}`, 'file')
