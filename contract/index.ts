@@ -3,6 +3,7 @@
 // renderer/ and the CLI call it. Each area keeps its part in a file of its own beside this one.
 import type { EventMap, EventSpec, ParamsInputOf, PayloadOf, Reply, RequestMap, RequestSpec, ResultOf } from './define'
 import { subscriptionName } from './define'
+import { evalRequests } from './eval'
 import { hostRequests } from './host'
 import { projectsRequests } from './projects'
 import { systemEvents, systemRequests } from './system'
@@ -10,7 +11,8 @@ import { systemEvents, systemRequests } from './system'
 export const requests = {
   ...systemRequests,
   ...hostRequests,
-  ...projectsRequests
+  ...projectsRequests,
+  ...evalRequests
 } satisfies RequestMap
 
 export const events = {
@@ -69,6 +71,7 @@ export function eventSpec(name: EventName): EventSpec {
 }
 
 export * from './define'
+export * from './eval'
 export * from './system'
 export * from './host'
 export * from './projects'

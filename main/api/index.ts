@@ -1,6 +1,7 @@
 // The implementation of the contract: one handler per request, gathered from one module per area.
 import type { Requests } from '../../contract'
 import type { HandlersFor } from './context'
+import { evalHandlers } from './eval'
 import { hostHandlers } from './host'
 import { projectsHandlers } from './projects'
 import { systemHandlers } from './system'
@@ -8,5 +9,6 @@ import { systemHandlers } from './system'
 export const handlers: HandlersFor<Requests> = {
   ...systemHandlers,
   ...hostHandlers,
-  ...projectsHandlers
+  ...projectsHandlers,
+  ...evalHandlers
 }

@@ -3,6 +3,7 @@
 import { randomBytes } from 'node:crypto'
 import { renameSync, rmSync, writeFileSync } from 'node:fs'
 import { basename, dirname, join } from 'node:path'
+import { badInput } from '../errors'
 
 export interface FileToWrite {
   path: string
@@ -15,7 +16,11 @@ export function writeFilesAtomically(files: FileToWrite[]): void {
     for (const file of files) {
       const temp = join(dirname(file.path), `.${basename(file.path)}.${randomBytes(4).toString('hex')}.tmp`)
       staged.push({ temp, path: file.path })
-      writeFileSync(temp, file.text)
+      try {
+        writeFileSync(temp, file.text)
+      } catch (error) {
+        throw badInput(`${file.path}: cannot write: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`, 'path')
+      }
     }
   } catch (error) {
     for (const { temp } of staged) rmSync(temp, { force: true })
