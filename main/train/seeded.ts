@@ -1,7 +1,25 @@
 // Seeded randomness for the data pipeline. Every draw is keyed by (seed, epoch, batch, slot), so a batch is
 // the same whichever worker prepares it, in whatever order, and a resumed run sees exactly the batches
 // it would have seen had it never stopped.
-import { createRng, type Rng } from '../model/random'
+
+export interface Rng {
+  /** Uniform in [0, 1). */
+  uniform(): number
+}
+
+/** mulberry32: tiny, fast, and good enough for augmentation draws and shuffles. */
+export function createRng(seed: number): Rng {
+  let state = seed >>> 0
+  return {
+    uniform() {
+      state = (state + 0x6d2b79f5) >>> 0
+      let t = state
+      t = Math.imul(t ^ (t >>> 15), t | 1)
+      t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
+      return ((t ^ (t >>> 14)) >>> 0) / 4294967296
+    }
+  }
+}
 
 /** Mixes integer keys into one 32-bit seed (splitmix-style avalanche per key). */
 export function mixSeed(seed: number, ...keys: number[]): number {
@@ -24,7 +42,7 @@ export interface Draws extends Rng {
 export function draws(seed: number, ...keys: number[]): Draws {
   const rng = createRng(mixSeed(seed, ...keys))
   return {
-    ...rng,
+    uniform: rng.uniform,
     normal() {
       const u = 1 - rng.uniform()
       const v = rng.uniform()
