@@ -1,0 +1,97 @@
+// The arithmetic that turns a forward convolution's settings into the two backward passes expressed as
+// forward convolutions. Forward (NHWC, dilation 1, as tfjs' gradients require):
+//   y[b, oy, ox, o] = sum_{kh, kw, i} x[b, oy*sh + kh - top, ox*sw + kw - left, i] * w[kh, kw, i, o]
+// Input gradient: insert sh-1 zeros between the rows of dy (sw-1 between columns), then a stride-1
+// convolution with the filter flipped in space and its in/out channels swapped, padded so the output has
+// the input's size:   dx = conv(dilate(dy), flip(w)ᵀ, pad top = KH-1-top, bottom = H - Dh + top)
+// (Dh = (OH-1)*sh + 1). Pads that come out negative (explicit pads wider than the kernel) are crops.
+// Filter gradient: dw[kh, kw, i, o] = sum over (b, oy, ox) of x[.., oy*sh + kh - top, ..] * dy[b, oy, ox, o],
+// a GEMM whose contraction runs over every output pixel of the batch; see conv2d-backprop-filter.ts.
+import { backend_util } from '@tensorflow/tfjs-core'
+
+export type ConvPad = 'valid' | 'same' | number | backend_util.ExplicitPadding
+
+export interface ConvSettings {
+  strides: [number, number] | number
+  pad: ConvPad
+  dataFormat: 'NHWC' | 'NCHW'
+  dimRoundingMode?: 'floor' | 'round' | 'ceil'
+}
+
+export interface ConvGeometry {
+  batch: number
+  inHeight: number
+  inWidth: number
+  inChannels: number
+  outHeight: number
+  outWidth: number
+  outChannels: number
+  filterHeight: number
+  filterWidth: number
+  strideHeight: number
+  strideWidth: number
+  padTop: number
+  padBottom: number
+  padLeft: number
+  padRight: number
+}
+
+type Shape4 = [number, number, number, number]
+
+export function convGeometry(inShape: Shape4, filterShape: Shape4, settings: ConvSettings, kernelName: string): ConvGeometry {
+  if (settings.dataFormat !== 'NHWC') {
+    throw new Error(`${kernelName} on wasm supports dataFormat 'NHWC' only, got '${settings.dataFormat}'`)
+  }
+  if (inShape[3] !== filterShape[2]) {
+    throw new Error(`${kernelName}: input has ${inShape[3]} channels but the filter expects ${filterShape[2]}`)
+  }
+  const info = backend_util.computeConv2DInfo(
+    inShape, filterShape, settings.strides, 1, settings.pad, settings.dimRoundingMode, false, 'channelsLast'
+  )
+  return {
+    batch: info.batchSize,
+    inHeight: info.inHeight,
+    inWidth: info.inWidth,
+    inChannels: info.inChannels,
+    outHeight: info.outHeight,
+    outWidth: info.outWidth,
+    outChannels: info.outChannels,
+    filterHeight: info.filterHeight,
+    filterWidth: info.filterWidth,
+    strideHeight: info.strideHeight,
+    strideWidth: info.strideWidth,
+    padTop: info.padInfo.top,
+    padBottom: info.padInfo.bottom,
+    padLeft: info.padInfo.left,
+    padRight: info.padInfo.right
+  }
+}
+
+/** Pads (negative = crop) of the stride-1 convolution over the zero-dilated dy that yields dx. */
+export interface InputGradientPlan {
+  dilatedHeight: number
+  dilatedWidth: number
+  top: number
+  bottom: number
+  left: number
+  right: number
+}
+
+export function inputGradientPlan(g: ConvGeometry): InputGradientPlan {
+  const dilatedHeight = (g.outHeight - 1) * g.strideHeight + 1
+  const dilatedWidth = (g.outWidth - 1) * g.strideWidth + 1
+  return {
+    dilatedHeight,
+    dilatedWidth,
+    top: g.filterHeight - 1 - g.padTop,
+    bottom: g.inHeight - dilatedHeight + g.padTop,
+    left: g.filterWidth - 1 - g.padLeft,
+    right: g.inWidth - dilatedWidth + g.padLeft
+  }
+}
+
+export function assertShape(kernelName: string, what: string, actual: readonly number[], expected: readonly number[]): void {
+  if (actual.length !== expected.length || actual.some((d, i) => d !== expected[i])) {
+    throw new Error(`${kernelName}: ${what} has shape [${actual.join(', ')}], expected [${expected.join(', ')}]`)
+  }
+}

@@ -1,0 +1,53 @@
+// The project's kernels for tfjs-backend-wasm 4.22, which cannot train a conv net as shipped: it has no
+// Conv2DBackpropFilter nor UnsortedSegmentSum (gather's gradient), its MaxPoolGrad is wrong on negative
+// inputs, its Conv2DBackpropInput is a scalar loop ~10x slower than its XNNPACK Conv2D, and its Slice/SplitV
+// copy the whole input on every call. Importing this module also registers tfjs-core's gradients.
+import '@tensorflow/tfjs-backend-wasm'
+import '../gradients'
+import { getKernel, registerKernel, unregisterKernel, type KernelConfig, type KernelFunc } from '@tensorflow/tfjs-core'
+import { conv2DBackpropFilterWasm } from './conv2d-backprop-filter'
+import { conv2DBackpropInputWasm } from './conv2d-backprop-input'
+import { maxPoolGradWasm } from './max-pool-grad'
+import { makeSliceKernel, makeSplitVKernel } from './slice'
+import { unsortedSegmentSumWasm } from './unsorted-segment-sum'
+
+const BACKEND = 'wasm'
+
+/** tfjs-backend-wasm's own kernels that ours replace, kept for comparison (bench) and for string inputs. */
+const builtins = new Map<string, KernelConfig>()
+const ours = new Map<string, KernelFunc>()
+
+function install(kernelName: string, make: (builtin: KernelConfig | undefined) => KernelFunc): void {
+  const current = getKernel(kernelName, BACKEND)
+  if (current && ours.get(kernelName) === current.kernelFunc) return
+  if (current) {
+    builtins.set(kernelName, current)
+    unregisterKernel(kernelName, BACKEND)
+  }
+  const kernelFunc = make(current)
+  ours.set(kernelName, kernelFunc)
+  registerKernel({ kernelName, backendName: BACKEND, kernelFunc })
+}
+
+function requireBuiltin(kernelName: string, builtin: KernelConfig | undefined): KernelConfig {
+  if (!builtin) throw new Error(`tfjs-backend-wasm has no ${kernelName} kernel to wrap`)
+  return builtin
+}
+
+/** The names of the kernels that `registerWasmTrainingKernels` installs for 'wasm'. */
+export const WASM_TRAINING_KERNELS = ['Conv2DBackpropInput', 'Conv2DBackpropFilter', 'MaxPoolGrad', 'UnsortedSegmentSum', 'Slice', 'SplitV'] as const
+
+/** Registers the project's wasm kernels. Safe to call any number of times, before or after setBackend('wasm'). */
+export function registerWasmTrainingKernels(): void {
+  install('Conv2DBackpropInput', () => conv2DBackpropInputWasm)
+  install('Conv2DBackpropFilter', () => conv2DBackpropFilterWasm)
+  install('MaxPoolGrad', () => maxPoolGradWasm)
+  install('UnsortedSegmentSum', () => unsortedSegmentSumWasm)
+  install('Slice', (builtin) => makeSliceKernel(requireBuiltin('Slice', builtin)))
+  install('SplitV', (builtin) => makeSplitVKernel(requireBuiltin('SplitV', builtin)))
+}
+
+/** tfjs-backend-wasm's original implementation of a kernel that ours replaced (undefined if it had none). */
+export function builtinWasmKernel(kernelName: string): KernelConfig | undefined {
+  return builtins.get(kernelName)
+}
