@@ -72,8 +72,8 @@ export function validateGroundTruth(gt: EvalGroundTruth): void {
   }
 }
 
-/** Checks a prediction set against the ground truth it is to be scored on. */
-export function validatePredictions(gt: EvalGroundTruth, preds: PredictionSet): void {
+/** Checks a prediction set against the ground truth (or the people) it is to be scored on. */
+export function validatePredictions(gt: Pick<EvalGroundTruth, 'source' | 'count'>, preds: PredictionSet): void {
   const { source } = preds
   if (preds.count < gt.count) {
     throw badInput(
