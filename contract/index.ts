@@ -3,6 +3,7 @@
 // renderer/ and the CLI call it. Each area keeps its part in a file of its own beside this one.
 import type { EventMap, EventSpec, ParamsInputOf, PayloadOf, Reply, RequestMap, RequestSpec, ResultOf } from './define'
 import { subscriptionName } from './define'
+import { demoRequests } from './demo'
 import { evalRequests } from './eval'
 import { hostRequests } from './host'
 import { projectsRequests } from './projects'
@@ -12,7 +13,8 @@ export const requests = {
   ...systemRequests,
   ...hostRequests,
   ...projectsRequests,
-  ...evalRequests
+  ...evalRequests,
+  ...demoRequests
 } satisfies RequestMap
 
 export const events = {
@@ -75,3 +77,4 @@ export * from './eval'
 export * from './system'
 export * from './host'
 export * from './projects'
+export * from './demo'

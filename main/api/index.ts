@@ -1,6 +1,7 @@
 // The implementation of the contract: one handler per request, gathered from one module per area.
 import type { Requests } from '../../contract'
 import type { HandlersFor } from './context'
+import { demoHandlers } from './demo'
 import { evalHandlers } from './eval'
 import { hostHandlers } from './host'
 import { projectsHandlers } from './projects'
@@ -10,5 +11,6 @@ export const handlers: HandlersFor<Requests> = {
   ...systemHandlers,
   ...hostHandlers,
   ...projectsHandlers,
-  ...evalHandlers
+  ...evalHandlers,
+  ...demoHandlers
 }
