@@ -41,9 +41,19 @@ async function main(): Promise<void> {
   }
   const dataDir = args.data ?? defaultDataDir()
   const { workbench, media } = await bootWorkbench('web', dataDir)
-  const host = await startWebHost({ workbench, media, rendererDir, host: args.host, port })
+  let host
+  try {
+    host = await startWebHost({ workbench, media, rendererDir, host: args.host, port })
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code
+    const why = code === 'EADDRINUSE' ? `port ${port} is in use (another workbench?); pass --port N, or --port 0 for a free one` : (error as Error).message
+    console.error(`error: ${why}`)
+    await workbench.dispose()
+    process.exit(1)
+  }
   console.log(`PyraNet Workbench (web host) — data in ${dataDir}`)
   console.log(`open ${host.url}`)
+  workbench.ensureProject().catch((error: Error) => console.error(`error: ${error.message}`))
 
   let closing = false
   const shutdown = async () => {

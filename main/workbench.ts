@@ -55,6 +55,16 @@ export class Workbench {
     if (last) await this.workspace.openProject(last.path)
   }
 
+  /**
+   * The first launch (or one after every project was removed): create the bundled demo project and open
+   * it. Runs as a task, so a renderer that is already connected shows its progress.
+   */
+  async ensureProject(): Promise<void> {
+    if (this.workspace.current) return
+    const reply = await this.call('createDemoProject', {})
+    if (!reply.ok) throw new Error(`could not create the demo project: ${reply.error.message}`)
+  }
+
   async dispose(): Promise<void> {
     this.tasks.cancelAll()
     await this.workspace.dispose()

@@ -109,6 +109,7 @@ async function start(): Promise<void> {
   })
 
   mainWindow = createWindow()
+  workbench.ensureProject().catch((error: Error) => dialog.showErrorBox('PyraNet Workbench', error.message))
   app.on('activate', () => {
     if (BrowserWindow.getAllWindows().length === 0) mainWindow = createWindow()
   })
