@@ -1,9 +1,10 @@
 // Starts the real web host (the built out/main/serve.js) as a child process on a free port with its
 // own data folder, exactly as a user's `npm run serve` would, and stops it again.
 import { spawn, type ChildProcess } from 'node:child_process'
-import { existsSync, mkdtempSync, rmSync } from 'node:fs'
+import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
-import { join } from 'node:path'
+import { join, relative } from 'node:path'
+import { inject } from 'vitest'
 import { repoRoot } from './paths'
 
 export interface ServedWorkbench {
@@ -15,10 +16,19 @@ export interface ServedWorkbench {
   stop(): Promise<void>
 }
 
-export async function serveWorkbench(options: { dataDir?: string; keepData?: boolean; env?: Record<string, string> } = {}): Promise<ServedWorkbench> {
+export interface ServeOptions {
+  /** Use this data folder (kept afterwards) instead of a fresh temporary one. */
+  dataDir?: string
+  /** Start from a copy of the demo-project template the global setup made (otherwise an empty folder). */
+  demo?: boolean
+  env?: Record<string, string>
+}
+
+export async function serveWorkbench(options: ServeOptions = {}): Promise<ServedWorkbench> {
   const entry = join(repoRoot, 'out', 'main', 'serve.js')
   if (!existsSync(entry)) throw new Error('out/main/serve.js is missing: run `npm run build` before the e2e tests')
   const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'wb-e2e-'))
+  if (options.demo) copyDemoTemplate(dataDir)
   const child = spawn(process.execPath, [entry, '--port', '0', '--data', dataDir], {
     cwd: repoRoot,
     env: { ...process.env, ...options.env },
@@ -37,9 +47,18 @@ export async function serveWorkbench(options: { dataDir?: string; keepData?: boo
     output: () => output,
     async stop() {
       await stopProcess(child)
-      if (!options.keepData && !options.dataDir) rmSync(dataDir, { recursive: true, force: true })
+      if (!options.dataDir) rmSync(dataDir, { recursive: true, force: true })
     }
   }
+}
+
+/** Copies the template's projects and points the copy's settings at them (project folders are movable). */
+function copyDemoTemplate(dataDir: string): void {
+  const template = inject('demoTemplate')
+  cpSync(join(template, 'projects'), join(dataDir, 'projects'), { recursive: true })
+  const settings = JSON.parse(readFileSync(join(template, 'settings.json'), 'utf8'))
+  settings.recentProjects = settings.recentProjects.map((dir: string) => join(dataDir, relative(template, dir)))
+  writeFileSync(join(dataDir, 'settings.json'), JSON.stringify(settings, null, 2))
 }
 
 function waitForUrl(child: ChildProcess, output: () => string, timeoutMs = 120_000): Promise<string> {
