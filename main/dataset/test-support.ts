@@ -1,6 +1,6 @@
 // Helpers shared by the dataset tests (not used by the app): a throw-away project folder with a real
 // SQLite database, and a snapshot of every table to prove a failed operation changed nothing.
-import { mkdtempSync, rmSync } from 'node:fs'
+import { copyFileSync, mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { openDatabase, type Db } from './db'
@@ -16,9 +16,14 @@ export interface TempProject {
   dispose(): void
 }
 
-export function tempProject(prefix = 'dataset-test-'): TempProject {
+export function tempProject(prefix = 'dataset-test-', copyOf?: TempProject): TempProject {
   const dir = mkdtempSync(join(tmpdir(), prefix))
   const file = join(dir, 'project.sqlite')
+  if (copyOf) {
+    // A copy of another project's database (cheaper than importing the same files again).
+    copyOf.db.pragma('wal_checkpoint(TRUNCATE)')
+    copyFileSync(copyOf.db.name, file)
+  }
   const project: TempProject = {
     dir,
     db: openDatabase(file),
