@@ -4,6 +4,10 @@
 // What is evaluated is named by an EvaluationSource:
 //   { kind: 'file', predictions, groundTruth }  a predictions file (.mat/.h5/.json/.csv) scored against a
 //                                               ground truth in the evaluation layout (detections_our_format.mat)
+//   { kind: 'predictionSet', id }               predictions stored in the open project (made by a run's
+//                                               checkpoint, or imported from a file), scored against the
+//                                               current labels of their split (or those at label mark `asOf`)
+//   { kind: 'run', runId, split }               the latest prediction set of a training run on a split
 import { z } from 'zod'
 import { request } from './define'
 
@@ -70,9 +74,52 @@ export const EvaluationSourceSchema = z.discriminatedUnion('kind', [
     model: z.string().min(1).optional(),
     /** Added to every predicted coordinate (1 for 0-based predictions). */
     offset: z.number().default(0)
+  }),
+  z.object({
+    kind: z.literal('predictionSet'),
+    id: z.number().int(),
+    /** Score against the labels as they were at this label mark (default: now). */
+    asOf: z.number().int().min(0).optional()
+  }),
+  z.object({
+    kind: z.literal('run'),
+    runId: z.string().min(1),
+    split: z.string().min(1).default('val'),
+    asOf: z.number().int().min(0).optional()
   })
 ])
 export type EvaluationSource = z.infer<typeof EvaluationSourceSchema>
+
+export const RecordedEvaluationSchema = z.object({
+  /** The label revision the ground truth was read at. */
+  labelMark: z.number().int(),
+  rule: ThresholdRuleSchema,
+  people: z.number().int(),
+  mean: percent,
+  weightedMean: percent,
+  auc: percent,
+  at: z.string()
+})
+
+export const PredictionSetSchema = z.object({
+  id: z.number().int(),
+  name: z.string(),
+  /** 'run': made by a training run's checkpoint; 'import': read from a predictions file. */
+  kind: z.enum(['run', 'import']),
+  runId: z.string().nullable(),
+  /** The checkpoint, or the imported file. */
+  origin: z.string(),
+  split: z.string(),
+  flip: z.boolean(),
+  identity: RunIdentitySchema,
+  /** The label revision when the predictions were made. */
+  labelMark: z.number().int(),
+  people: z.number().int(),
+  createdAt: z.string(),
+  /** The most recent recorded evaluation (for lists without scoring every set). */
+  latest: RecordedEvaluationSchema.nullable()
+})
+export type PredictionSetInfo = z.infer<typeof PredictionSetSchema>
 
 export const EvaluationSchema = z.object({
   model: z.string(),
@@ -166,8 +213,9 @@ export const CsvFileSchema = z.object({ fileName: z.string(), csv: z.string() })
 
 export const evalRequests = {
   getEvaluation: request(
-    "A source's PCKh: per joint and group at 0.5 and 0.1, both Means, the 0-0.5 curve and its AUC.",
-    z.object({ source: EvaluationSourceSchema, rule: ThresholdRuleSchema.default('le') }),
+    "A source's PCKh: per joint and group at 0.5 and 0.1, both Means, the 0-0.5 curve and its AUC. With " +
+      "`record`, a project source's result is also kept in its history (evaluationHistory).",
+    z.object({ source: EvaluationSourceSchema, rule: ThresholdRuleSchema.default('le'), record: z.boolean().default(false) }),
     EvaluationSchema
   ),
   compareEvaluations: request(
@@ -202,5 +250,22 @@ export const evalRequests = {
       'Model,Head,Shoulder,Elbow,Wrist,Hip,Knee,Ankle,Mean) and the curves (one row per source and threshold).',
     z.object({ sources: z.array(EvaluationSourceSchema).min(1), rule: ThresholdRuleSchema.default('le') }),
     z.object({ summary: CsvFileSchema, curves: CsvFileSchema })
+  ),
+  listPredictionSets: request(
+    "The open project's prediction sets, oldest first, optionally of one run or split.",
+    z.object({ runId: z.string().optional(), split: z.string().optional() }),
+    z.array(PredictionSetSchema)
+  ),
+  importPredictions: request(
+    "Stores a predictions file (layouts as for a 'file' source) as a prediction set of a split. Its rows " +
+      "must be the split's people in id order, i.e. the order the split was imported in (Tompson's for MPII val).",
+    z.object({ path: z.string().min(1), split: z.string().min(1).default('val'), name: z.string().min(1).optional(), offset: z.number().default(0) }),
+    PredictionSetSchema
+  ),
+  deletePredictionSet: request('Deletes a prediction set with its evaluations.', z.object({ id: z.number().int() }), z.object({ deleted: z.boolean() })),
+  evaluationHistory: request(
+    "A prediction set's recorded evaluations, oldest first: how its score moved as labels were corrected.",
+    z.object({ id: z.number().int() }),
+    z.array(RecordedEvaluationSchema)
   )
 }

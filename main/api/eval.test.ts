@@ -3,6 +3,10 @@ import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { datasetOf } from '../dataset/project-dataset'
+import { seedSmallProject } from '../eval/fixtures/seed-project'
+import { insertPredictionSet } from '../eval/store'
+import { loadPredictions } from '../eval/load/predictions'
 import { Workbench } from '../workbench'
 
 const fixture = (name: string) => resolve('main/eval/fixtures', name)
@@ -64,5 +68,58 @@ describe('evaluation requests', () => {
       sources: [small('small-preds.mat', 'A'), { kind: 'file', predictions: mpii('bearpaw-hg_s2_b1.mat'), groundTruth: mpii('detections_our_format.mat') }]
     })
     expect(!reply.ok && reply.error.message).toContain('compare on the same people')
+  })
+})
+
+describe('prediction sets of the open project', () => {
+  it('imports, lists, scores (now and at a label mark), compares, ranks, exports and deletes', async () => {
+    expect(await workbench.call('listPredictionSets', {})).toMatchObject({ ok: false, error: { code: 'not_found', message: 'no project is open' } })
+    expect((await workbench.call('createProject', { name: 'eval api' })).ok).toBe(true)
+    const db = datasetOf(workbench.workspace.requireProject()).db
+    const ids = await seedSmallProject(db)
+
+    const imported = await workbench.call('importPredictions', { path: fixture('small-preds.mat'), name: 'reference' })
+    if (!imported.ok) throw new Error(imported.error.message)
+    expect(imported.result).toMatchObject({ name: 'reference', kind: 'import', split: 'val', people: 3 })
+    // What an inference over the split stores: a run's set (here the same predictions, with confidences).
+    const predictions = await loadPredictions(fixture('small-preds.h5'))
+    const runSet = insertPredictionSet(
+      db,
+      { name: 'run 7 best', kind: 'run', runId: '7', origin: 'best', split: 'val', flip: true, identity: { variant: 'B', stacks: 2, epochs: 40 }, labelMark: 0 },
+      ids,
+      predictions
+    )
+
+    const byRun = await workbench.call('getEvaluation', { source: { kind: 'run', runId: '7' }, record: true })
+    if (!byRun.ok) throw new Error(byRun.error.message)
+    expect(byRun.result.identity).toEqual({ variant: 'B', stacks: 2, epochs: 40, split: 'val', labelRevision: 0 })
+    expect(byRun.result.groundTruth).toBe('split val of the project')
+    const sets = await workbench.call('listPredictionSets', { runId: '7' })
+    expect(sets.ok && sets.result.map((s) => [s.id, s.latest?.mean])).toEqual([[runSet, byRun.result.report.at05.mean]])
+
+    const comparison = await workbench.call('compareEvaluations', {
+      sources: [
+        { kind: 'predictionSet', id: imported.result.id },
+        { kind: 'run', runId: '7' },
+        { kind: 'file', predictions: fixture('small-preds.mat'), groundTruth: fixture('small-gt.mat') }
+      ]
+    })
+    if (!comparison.ok) throw new Error(comparison.error.message)
+    expect(comparison.result.pairs.map((p) => [p.other, p.paired.meanDifference])).toEqual([['run 7 best', 0], ['small-preds', 0]])
+
+    const ranking = await workbench.call('rankEvaluationErrors', { source: { kind: 'run', runId: '7' }, limit: 1 })
+    expect(ranking.ok && ranking.result.items[0]).toMatchObject({ personId: ids[0], imageName: 'val-0.jpg', worstJoint: 1 })
+
+    const csv = await workbench.call('exportEvaluationCsv', { sources: [{ kind: 'run', runId: '7' }, { kind: 'predictionSet', id: imported.result.id }] })
+    if (!csv.ok) throw new Error(csv.error.message)
+    expect(csv.result.summary.fileName).toBe('comparison-pckh.csv')
+    expect(csv.result.summary.csv.split('\n')[1].split(',').slice(12)).toEqual(['B', '2', '40', 'val', '0', '3', '<='])
+
+    const missing = await workbench.call('getEvaluation', { source: { kind: 'run', runId: '8' } })
+    expect(!missing.ok && missing.error).toMatchObject({ code: 'not_found', message: 'run 8 has no predictions on split val; evaluate it first' })
+    expect((await workbench.call('evaluationHistory', { id: runSet })).ok).toBe(true)
+    expect(await workbench.call('deletePredictionSet', { id: runSet })).toEqual({ ok: true, result: { deleted: true } })
+    const left = await workbench.call('listPredictionSets', {})
+    expect(left.ok && left.result.map((s) => s.name)).toEqual(['reference'])
   })
 })

@@ -1,30 +1,61 @@
-// Evaluation requests: score, compare, rank and export prediction sets (main/eval does the work).
+// Evaluation requests: score, compare, rank and export prediction files and the open project's
+// prediction sets (main/eval does the work).
 import type { EvaluationSource, Requests } from '../../contract'
+import { datasetOf } from '../dataset/project-dataset'
 import { compareSets } from '../eval/compare'
 import { curvesCsv, summaryCsv } from '../eval/csv'
 import { pckhReport } from '../eval/pckh'
+import { importPredictionFile, latestSetOfRun, ProjectGroundTruthCache, scoreStoredSet, type ScoredStoredSet } from '../eval/project-sets'
 import { rankPeople } from '../eval/ranking'
 import { alignSources, distinctNames, GroundTruthCache, scoreFileSource, type ScoredSource } from '../eval/sources'
+import { deletePredictionSet, evaluationHistory, listPredictionSets, recordEvaluation } from '../eval/store'
 import type { ApiContext, HandlersFor } from './context'
 
-type EvalRequests = Pick<Requests, 'getEvaluation' | 'compareEvaluations' | 'rankEvaluationErrors' | 'exportEvaluationCsv'>
+type EvalRequests = Pick<
+  Requests,
+  | 'getEvaluation'
+  | 'compareEvaluations'
+  | 'rankEvaluationErrors'
+  | 'exportEvaluationCsv'
+  | 'listPredictionSets'
+  | 'importPredictions'
+  | 'deletePredictionSet'
+  | 'evaluationHistory'
+>
 
-async function scoreSources(sources: EvaluationSource[], _ctx: ApiContext): Promise<ScoredSource[]> {
-  const cache = new GroundTruthCache()
-  const scored: ScoredSource[] = []
-  for (const source of sources) scored.push(await scoreFileSource(source, cache))
+function projectDb(ctx: ApiContext) {
+  return datasetOf(ctx.workspace.requireProject()).db
+}
+
+/** Scores every source, reading each ground truth (file or split) once. */
+async function scoreSources(sources: EvaluationSource[], ctx: ApiContext): Promise<(ScoredSource | ScoredStoredSet)[]> {
+  const files = new GroundTruthCache()
+  let project: ProjectGroundTruthCache | undefined
+  const scored: (ScoredSource | ScoredStoredSet)[] = []
+  for (const source of sources) {
+    if (source.kind === 'file') {
+      scored.push(await scoreFileSource(source, files))
+      continue
+    }
+    const db = projectDb(ctx)
+    project ??= new ProjectGroundTruthCache(db)
+    const setId = source.kind === 'predictionSet' ? source.id : latestSetOfRun(db, source.runId, source.split).id
+    scored.push(scoreStoredSet(db, setId, { asOf: source.asOf, cache: project }))
+  }
   return scored
 }
 
 export const evalHandlers: HandlersFor<EvalRequests> = {
-  async getEvaluation({ source, rule }, ctx) {
+  async getEvaluation({ source, rule, record }, ctx) {
     const [scored] = await scoreSources([source], ctx)
+    const report = pckhReport(scored.errors, { rule })
+    if (record && 'setId' in scored) recordEvaluation(projectDb(ctx), scored.setId, scored.groundTruth.labelMark, report)
     return {
       model: scored.model,
       identity: scored.identity,
       predictions: scored.predictions.source,
       groundTruth: scored.groundTruth.source,
-      report: pckhReport(scored.errors, { rule })
+      report
     }
   },
 
@@ -53,7 +84,18 @@ export const evalHandlers: HandlersFor<EvalRequests> = {
       summary: { fileName: `${stem}-pckh.csv`, csv: summaryCsv(rows) },
       curves: { fileName: `${stem}-pckh-curves.csv`, csv: curvesCsv(rows) }
     }
-  }
+  },
+
+  listPredictionSets: ({ runId, split }, ctx) => listPredictionSets(projectDb(ctx), { runId, split }),
+
+  importPredictions: ({ path, split, name, offset }, ctx) => importPredictionFile(projectDb(ctx), { file: path, split, name, offset }),
+
+  deletePredictionSet({ id }, ctx) {
+    deletePredictionSet(projectDb(ctx), id)
+    return { deleted: true }
+  },
+
+  evaluationHistory: ({ id }, ctx) => evaluationHistory(projectDb(ctx), id)
 }
 
 /** A file-name-safe version of a model name. */

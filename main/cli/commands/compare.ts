@@ -2,16 +2,36 @@ import { numberOption, parseCommandArgs } from '../args'
 import { CliError, type CliCommand } from '../command'
 import { formatComparison, SUMMARY_LEGEND } from '../../eval/report-text'
 import { PREDICTION_FORMATS_HELP, ruleOption } from './pckh'
+import type { EvaluationSource } from '../../../contract'
 
-const USAGE = `compare --gt GROUND_TRUTH PREDICTIONS_A PREDICTIONS_B [...] [--name NAME ...] [--metric pckh|meanError]
+/** `set:ID` and `run:ID` name the open project's prediction sets; anything else is a predictions file. */
+export function sourceOf(
+  token: string,
+  { groundTruth, model, offset, split = 'val' }: { groundTruth?: string; model?: string; offset?: number; split?: string }
+): EvaluationSource {
+  const project = /^(set|run):(.+)$/.exec(token)
+  if (project?.[1] === 'set') {
+    const id = Number(project[2])
+    if (!Number.isInteger(id)) throw new CliError(`${token}: set:ID needs a numeric prediction set id`, 2)
+    return { kind: 'predictionSet', id }
+  }
+  if (project?.[1] === 'run') return { kind: 'run', runId: project[2], split }
+  if (!groundTruth) throw new CliError(`${token}: a predictions file needs --gt GROUND_TRUTH`, 2)
+  return { kind: 'file', predictions: token, groundTruth, model, offset: offset ?? 0 }
+}
+
+const USAGE = `compare [--gt GROUND_TRUTH] SOURCE_A SOURCE_B [...] [--name NAME ...] [--metric pckh|meanError]
             [--resamples N] [--seed N] [--min-difference X] [--limit N] [--offset PX] [--rule le|lt] [--json]
 
-  Compares two or more prediction files on the same people; the first is the baseline. Prints each one's
+  A SOURCE is a predictions file (scored against --gt), set:ID (a prediction set of the open project) or
+  run:ID (a run's latest set on --split, default val; project sets are scored against the split's labels).
+  Compares two or more sources on the same people; the first is the baseline. Prints each one's
   table, the deltas (other - baseline) per group, the Means, PCKh@0.1 and AUC, and a paired per-person
   difference with a seeded bootstrap 95% interval, then the people who got much better or worse.
 
-  --gt FILE            ground truth in the evaluation layout (required)
+  --gt FILE            ground truth in the evaluation layout (for predictions files)
   --name NAME          a name per predictions file, in order (default: the file names)
+  --split NAME         the split of run:ID sources (default val)
   --metric M           per-person score: pckh (default; percent of the person's 14 scored joints within
                        0.5 head sizes, higher is better) or meanError (their mean error in head sizes)
   --resamples N        bootstrap resamples (default 2000); --seed N its seed (default 1)
@@ -25,12 +45,12 @@ export const compareCommand: CliCommand = {
   name: 'compare',
   summary: 'Compare prediction files on the same people: per-joint deltas, curves, paired bootstrap interval.',
   usage: USAGE,
-  needsProject: false,
   async run(ctx, argv) {
     const { values, positionals } = parseCommandArgs(
       argv,
       {
         gt: { type: 'string' },
+        split: { type: 'string' },
         name: { type: 'string', multiple: true },
         metric: { type: 'string' },
         resamples: { type: 'string' },
@@ -43,15 +63,14 @@ export const compareCommand: CliCommand = {
       },
       USAGE
     )
-    if (!values.gt) throw new CliError('compare needs --gt GROUND_TRUTH', 2)
-    if (positionals.length < 2) throw new CliError(`compare needs at least two predictions files\nusage: ${USAGE.split('\n')[0]}`, 2)
+    if (positionals.length < 2) throw new CliError(`compare needs at least two sources\nusage: ${USAGE.split('\n')[0]}`, 2)
     const names = values.name ?? []
-    if (names.length > positionals.length) throw new CliError(`${names.length} names for ${positionals.length} predictions files`, 2)
+    if (names.length > positionals.length) throw new CliError(`${names.length} names for ${positionals.length} sources`, 2)
     const metric = values.metric ?? 'pckh'
     if (metric !== 'pckh' && metric !== 'meanError') throw new CliError(`--metric must be pckh or meanError, got ${JSON.stringify(metric)}`, 2)
     const offset = numberOption(values.offset, 'offset', 0)
     const comparison = await ctx.call('compareEvaluations', {
-      sources: positionals.map((predictions, i) => ({ kind: 'file' as const, predictions, groundTruth: values.gt!, model: names[i], offset })),
+      sources: positionals.map((token, i) => sourceOf(token, { groundTruth: values.gt, model: names[i], offset, split: values.split })),
       rule: ruleOption(values.rule),
       metric,
       resamples: numberOption(values.resamples, 'resamples'),
