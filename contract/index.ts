@@ -3,6 +3,7 @@
 // renderer/ and the CLI call it. Each area keeps its part in a file of its own beside this one.
 import type { EventMap, EventSpec, ParamsInputOf, PayloadOf, Reply, RequestMap, RequestSpec, ResultOf } from './define'
 import { subscriptionName } from './define'
+import { datasetEvents, datasetRequests } from './dataset'
 import { demoRequests } from './demo'
 import { evalRequests } from './eval'
 import { hostRequests } from './host'
@@ -11,6 +12,7 @@ import { systemEvents, systemRequests } from './system'
 
 export const requests = {
   ...systemRequests,
+  ...datasetRequests,
   ...hostRequests,
   ...projectsRequests,
   ...evalRequests,
@@ -18,7 +20,8 @@ export const requests = {
 } satisfies RequestMap
 
 export const events = {
-  ...systemEvents
+  ...systemEvents,
+  ...datasetEvents
 } satisfies EventMap
 
 export type Requests = typeof requests
@@ -75,6 +78,7 @@ export function eventSpec(name: EventName): EventSpec {
 export * from './define'
 export * from './eval'
 export * from './system'
+export * from './dataset'
 export * from './host'
 export * from './projects'
 export * from './demo'

@@ -1,6 +1,7 @@
 // The implementation of the contract: one handler per request, gathered from one module per area.
 import type { Requests } from '../../contract'
 import type { HandlersFor } from './context'
+import { datasetHandlers } from './dataset'
 import { demoHandlers } from './demo'
 import { evalHandlers } from './eval'
 import { hostHandlers } from './host'
@@ -9,6 +10,7 @@ import { systemHandlers } from './system'
 
 export const handlers: HandlersFor<Requests> = {
   ...systemHandlers,
+  ...datasetHandlers,
   ...hostHandlers,
   ...projectsHandlers,
   ...evalHandlers,
