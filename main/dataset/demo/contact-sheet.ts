@@ -9,7 +9,7 @@ export interface SheetImage {
   jpeg: Buffer
   width: number
   height: number
-  people: DemoPerson[]
+  people: Pick<DemoPerson, 'objpos' | 'joints' | 'visible' | 'headBox'>[]
 }
 
 const BONES: ReadonlyArray<readonly [number, number]> = [

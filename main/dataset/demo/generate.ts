@@ -5,6 +5,7 @@ import { writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { badInput, cancelled } from '../../errors'
 import type { ProgressOptions } from '../../progress'
+import { loadH5wasm } from '../formats/h5'
 import { mmposeJson, writePoseHgH5, type ImagePerson } from './mpii-files'
 import { loadPoseTable, POSE_TABLE_FILE, type PoseTable } from './pose-table'
 import { Random } from './random'
@@ -139,6 +140,9 @@ export async function generateDemoSet(dir: string, options: DemoOptions, progres
   const table = options.poseTable ?? loadPoseTable()
   const plan = planDemoSet(table, options)
   prepareFolder(dir)
+  // h5wasm takes a second or two to compile: let it do so while the images render
+  const h5Loading = loadH5wasm()
+  h5Loading.catch(() => {})
 
   const people = new Map<number, ImagePerson[]>()
   let next = 0
@@ -169,6 +173,7 @@ export async function generateDemoSet(dir: string, options: DemoOptions, progres
   writeFileSync(join(dir, DEMO_FILES.trainList), list('train'))
   writeFileSync(join(dir, DEMO_FILES.valList), list('val'))
   progress.onProgress?.({ stage: 'writing annotations', done: 1, total: 2 })
+  await h5Loading
   await writePoseHgH5(join(dir, DEMO_FILES.trainH5), train)
   await writePoseHgH5(join(dir, DEMO_FILES.valH5), val)
   const images = { train: plan.filter((i) => i.split === 'train').length, val: plan.filter((i) => i.split === 'val').length }
