@@ -2,8 +2,21 @@
 import type { CliCommand } from '../command'
 import { compareCommand } from './compare'
 import { demoCommand } from './demo'
+import { exportCommand } from './export'
 import { exportCsvCommand } from './export-csv'
+import { historyCommand } from './history'
+import { importCommand } from './import'
 import { pckhCommand } from './pckh'
+import { statsCommand } from './stats'
 import { statusCommand } from './status'
+import { redoCommand, undoCommand } from './undo'
 
-export const commands: CliCommand[] = [statusCommand, pckhCommand, compareCommand, exportCsvCommand, demoCommand]
+export const commands: CliCommand[] = [
+  statusCommand,
+  importCommand,
+  statsCommand,
+  exportCommand,
+  historyCommand,
+  undoCommand,
+  redoCommand,
+  pckhCommand, compareCommand, exportCsvCommand, demoCommand]
