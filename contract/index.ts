@@ -9,6 +9,7 @@ import { evalRequests } from './eval'
 import { hostRequests } from './host'
 import { projectsRequests } from './projects'
 import { systemEvents, systemRequests } from './system'
+import { trainEvents, trainRequests } from './train'
 
 export const requests = {
   ...systemRequests,
@@ -16,12 +17,14 @@ export const requests = {
   ...hostRequests,
   ...projectsRequests,
   ...evalRequests,
-  ...demoRequests
+  ...demoRequests,
+  ...trainRequests
 } satisfies RequestMap
 
 export const events = {
   ...systemEvents,
-  ...datasetEvents
+  ...datasetEvents,
+  ...trainEvents
 } satisfies EventMap
 
 export type Requests = typeof requests
@@ -82,3 +85,4 @@ export * from './dataset'
 export * from './host'
 export * from './projects'
 export * from './demo'
+export * from './train'

@@ -7,6 +7,7 @@ import { EventBus } from './api/events'
 import { TaskRunner } from './api/tasks'
 import { currentStatus } from './api/system'
 import { detectBackends } from './engine/backends'
+import type { TrainerLauncher } from './train/launcher'
 import { WORKBENCH_VERSION } from './version'
 import { Workspace } from './workspace/workspace'
 
@@ -14,6 +15,8 @@ export interface WorkbenchOptions {
   host: HostKind
   dataDir: string
   dialogs?: HostDialogs
+  /** Starts trainer processes (the Electron host passes its utilityProcess launcher; default: fork). */
+  trainerLauncher?: TrainerLauncher
 }
 
 export class Workbench {
@@ -32,6 +35,7 @@ export class Workbench {
       events: this.events,
       tasks: this.tasks,
       dialogs: options.dialogs,
+      trainerLauncher: options.trainerLauncher,
       backends: () => (this.backendsProbe ??= Promise.resolve(detectBackends()))
     }
     this.workspace.onChange(() => {

@@ -1,6 +1,7 @@
 // What every request handler gets besides its params: the host, the workspace and the event bus.
 // Handlers call domain modules with what they need from here; domain modules never see this object.
 import type { BackendInfo, HostKind, ParamsOf, RequestMap, Requests, RequestSpec, Result, ResultOf } from '../../contract'
+import type { TrainerLauncher } from '../train/launcher'
 import type { Workspace } from '../workspace/workspace'
 import type { EventBus } from './events'
 import type { TaskRunner } from './tasks'
@@ -16,6 +17,8 @@ export interface ApiContext {
   backends(): Promise<BackendInfo[]>
   /** Native dialogs, where the host has them (the desktop app). */
   readonly dialogs?: HostDialogs
+  /** How trainer processes start: Electron's utilityProcess in the desktop app; child_process.fork when absent. */
+  readonly trainerLauncher?: TrainerLauncher
 }
 
 export interface HostDialogs {

@@ -7,6 +7,7 @@ import { evalHandlers } from './eval'
 import { hostHandlers } from './host'
 import { projectsHandlers } from './projects'
 import { systemHandlers } from './system'
+import { trainHandlers } from './train'
 
 export const handlers: HandlersFor<Requests> = {
   ...systemHandlers,
@@ -14,5 +15,6 @@ export const handlers: HandlersFor<Requests> = {
   ...hostHandlers,
   ...projectsHandlers,
   ...evalHandlers,
-  ...demoHandlers
+  ...demoHandlers,
+  ...trainHandlers
 }

@@ -12,8 +12,8 @@ export interface DecodedImage {
 
 export async function decodeImage(path: string): Promise<DecodedImage> {
   try {
+    // the stored pixel grid, EXIF orientation ignored: that is what annotation coordinates refer to
     const { data, info } = await sharp(path, { failOn: 'error' })
-      .rotate() // honour EXIF orientation, as a viewer (and the annotators) saw the image
       .removeAlpha()
       .toColourspace('srgb')
       .raw()

@@ -1,7 +1,11 @@
 // One training sample as the reference recipe makes it (pyranet-reference.md §3.1, official PyraNet column):
 // crop around the person's centre and scale, random scale and rotation, horizontal flip with the left/right
-// joints swapped, per-channel colour jitter, then Gaussian heatmap targets at a quarter of the input size.
-import { mpiiToCrop, cropToHeatmap, cropTransform, HEATMAP_STRIDE, invertAffine, type Affine } from './crop-transform'
+// joints swapped, per-channel colour jitter, then the authors' Gaussian heatmap targets at a quarter of the
+// input size. The crop transform, the targets and the decoding are the model's (main/model), so training
+// and inference agree on every half pixel: a crop transform T maps image points p (MPII, 1-based) to
+// continuous crop coordinates T·(p - 1), where crop pixel k spans [k, k + 1); heatmaps use T / 4.
+import { compose, cropTransform, invertAffine, type Affine } from '../model/crop-transform'
+import { renderTargets as renderGaussians } from '../model/heatmaps'
 import type { DecodedImage } from './images'
 import { FLIP_PARTNER, JOINT_COUNT, JointState } from './joints'
 import type { Draws } from './seeded'
@@ -54,17 +58,21 @@ export function drawAugmentation(d: Draws, r: AugmentationRecipe): Augmentation 
 export interface SampleShape {
   /** Input crop side. */
   inputRes: number
-  /** Gaussian sigma in heatmap pixels. */
-  sigma: number
   /** Per-channel mean subtracted from RGB / 255 (after jitter). */
   mean: readonly [number, number, number]
 }
 
-/** Image pixel coordinates to the (possibly flipped) input crop of a sample. */
+export const HEATMAP_STRIDE = 4
+
+/** Image points (MPII - 1) to continuous coordinates of the (possibly flipped) input crop of a sample. */
 export function sampleTransform(person: Pick<SnapshotPerson, 'centre' | 'scale'>, aug: Augmentation, inputRes: number): Affine {
-  const m = cropTransform({ centre: person.centre, scale: person.scale * aug.scale, rotation: aug.rotation, res: inputRes })
-  if (!aug.flip) return m
-  return [-m[0], -m[1], inputRes - 1 - m[2], m[3], m[4], m[5]]
+  const t = cropTransform(person.centre, person.scale * aug.scale, inputRes, aug.rotation)
+  return aug.flip ? compose([-1, 0, inputRes, 0, 1, 0], t) : t
+}
+
+/** The same map onto the sample's heatmaps (a quarter of the crop; the transform is linear in the crop size). */
+export function heatmapTransform(t: Affine): Affine {
+  return t.map((v) => v / HEATMAP_STRIDE) as unknown as Affine
 }
 
 /**
@@ -79,8 +87,9 @@ export function renderInput(image: DecodedImage, m: Affine, aug: Augmentation, s
   const [mr, mg, mb] = mean
   let o = offset
   for (let v = 0; v < res; v++) {
-    let x = inv[1] * v + inv[2]
-    let y = inv[4] * v + inv[5]
+    // the centre of crop pixel (u, v) is (u + 0.5, v + 0.5); its source is an image pixel index position
+    let x = inv[0] * 0.5 + inv[1] * (v + 0.5) + inv[2]
+    let y = inv[3] * 0.5 + inv[4] * (v + 0.5) + inv[5]
     for (let u = 0; u < res; u++, x += inv[0], y += inv[3], o += 3) {
       let r = 0
       let g = 0
@@ -137,45 +146,34 @@ export function renderInput(image: DecodedImage, m: Affine, aug: Augmentation, s
 }
 
 /**
- * The joints of a sample in heatmap pixel coordinates, in the sample's channel order (a flipped sample's
- * channel j holds the person's joint FLIP_PARTNER[j]); null where the joint is missing.
+ * The joints of a sample in continuous heatmap coordinates, [16 × 2], in the sample's channel order (a
+ * flipped sample's channel j holds the person's joint FLIP_PARTNER[j]); NaN where the joint is missing.
  */
-export function sampleJoints(person: Pick<SnapshotPerson, 'joints' | 'states'>, m: Affine, flip: boolean): ([number, number] | null)[] {
-  const result: ([number, number] | null)[] = []
+export function sampleJoints(person: Pick<SnapshotPerson, 'joints' | 'states'>, t: Affine, flip: boolean): Float32Array {
+  const h = heatmapTransform(t)
+  const points = new Float32Array(JOINT_COUNT * 2)
   for (let j = 0; j < JOINT_COUNT; j++) {
     const source = flip ? FLIP_PARTNER[j] : j
     if (person.states[source] === JointState.missing) {
-      result.push(null)
+      points[j * 2] = points[j * 2 + 1] = NaN
       continue
     }
-    const [cx, cy] = mpiiToCrop(m, person.joints[source * 2], person.joints[source * 2 + 1])
-    result.push([cropToHeatmap(cx), cropToHeatmap(cy)])
+    const x = person.joints[source * 2] - 1
+    const y = person.joints[source * 2 + 1] - 1
+    points[j * 2] = h[0] * x + h[1] * y + h[2]
+    points[j * 2 + 1] = h[3] * x + h[4] * y + h[5]
   }
-  return result
+  return points
 }
 
 /**
- * Writes Gaussian targets (peak 1, `sigma` heatmap pixels, cut at 3 sigma) into `out` at `offset`,
- * [H, W, 16] with H = W = inputRes / 4. Missing joints and joints whose Gaussian lies wholly outside the
- * heatmap get an all-zero map, as in the reference (they still count in the loss).
+ * Writes the targets of one sample into `out` at `offset`, [H, W, 16], H = W = inputRes / 4: the authors'
+ * 7x7 Gaussians (main/model/heatmaps.ts). Missing joints and joints far outside the crop get an empty map,
+ * as in the reference (they still count in the loss).
  */
-export function renderTargets(joints: readonly ([number, number] | null)[], shape: SampleShape, out: Float32Array, offset: number): void {
-  const size = shape.inputRes / HEATMAP_STRIDE
-  const radius = Math.ceil(3 * shape.sigma)
-  const twoSigma2 = 2 * shape.sigma * shape.sigma
-  out.fill(0, offset, offset + size * size * JOINT_COUNT)
-  joints.forEach((point, j) => {
-    if (!point) return
-    const [px, py] = point
-    const x0 = Math.max(0, Math.ceil(px - radius))
-    const x1 = Math.min(size - 1, Math.floor(px + radius))
-    const y0 = Math.max(0, Math.ceil(py - radius))
-    const y1 = Math.min(size - 1, Math.floor(py + radius))
-    for (let y = y0; y <= y1; y++) {
-      const dy2 = (y - py) * (y - py)
-      for (let x = x0; x <= x1; x++) {
-        out[offset + (y * size + x) * JOINT_COUNT + j] = Math.exp(-((x - px) * (x - px) + dy2) / twoSigma2)
-      }
-    }
-  })
+export function renderTargets(points: Float32Array, inputRes: number, out: Float32Array, offset: number): void {
+  const size = inputRes / HEATMAP_STRIDE
+  const maps = out.subarray(offset, offset + size * size * JOINT_COUNT)
+  maps.fill(0)
+  renderGaussians(points, size, maps)
 }

@@ -8,7 +8,9 @@ import { historyCommand } from './history'
 import { importCommand } from './import'
 import { pckhCommand } from './pckh'
 import { statsCommand } from './stats'
+import { runsCommand } from './runs'
 import { statusCommand } from './status'
+import { trainCommand } from './train'
 import { redoCommand, undoCommand } from './undo'
 
 export const commands: CliCommand[] = [
@@ -19,4 +21,4 @@ export const commands: CliCommand[] = [
   historyCommand,
   undoCommand,
   redoCommand,
-  pckhCommand, compareCommand, exportCsvCommand, demoCommand]
+  pckhCommand, compareCommand, exportCsvCommand, demoCommand, trainCommand, runsCommand]
