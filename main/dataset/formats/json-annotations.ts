@@ -1,7 +1,8 @@
 // The two JSON layouts of MPII annotations, one list entry per person (pyranet-reference §4.3, §4.4):
 //   - HRNet / MMPose: { image, center: [x, y], scale, joints: 16 x [x, y], joints_vis: 16 x 0/1 }, raw
 //     MPII values (1-based, centre and scale not adjusted); the workbench's optional `is_visible` list
-//     keeps occlusion (conventions.ts). Test files have no joints.
+//     keeps occlusion (conventions.ts) and its optional `head_box` [x1, y1, x2, y2] the MPII head
+//     rectangle (the demo set writes both). Test files have no joints.
 //   - bearpaw's mpii_annotations.json: { img_paths, isValidation, img_width, img_height, objpos,
 //     scale_provided, joint_self: 16 x [x, y, vis], annolist_index, people_index, … }.
 // A wrong entry fails the whole file with its index and field: a person list is all of one shape, so
@@ -76,7 +77,7 @@ function parseMmpose(entries: unknown[], file: string, split?: Split): ParsedAnn
     people.push({
       image,
       mpiiPerson: null,
-      annotation: { center: { x: center[0], y: center[1] }, scale: scale > 0 ? scale : null, headBox: null, joints },
+      annotation: { center: { x: center[0], y: center[1] }, scale: scale > 0 ? scale : null, headBox: headBoxOf(entry, where), joints },
       source: `entry ${i}`
     })
   })
@@ -138,6 +139,13 @@ function optionalNumber(entry: Entry, name: string, where: string): number | und
 
 function positiveInt(value: number | undefined): number | undefined {
   return value !== undefined && Number.isInteger(value) && value > 0 ? value : undefined
+}
+
+/** The workbench's optional `head_box` key: [x1, y1, x2, y2], MPII's head rectangle. */
+function headBoxOf(entry: Entry, where: string): { x1: number; y1: number; x2: number; y2: number } | null {
+  if (entry.head_box === undefined) return null
+  const [x1, y1, x2, y2] = numbers(entry.head_box, 4, `${where}: head_box`)
+  return { x1, y1, x2, y2 }
 }
 
 function numbers(value: unknown, length: number, where: string): number[] {
