@@ -13,6 +13,6 @@ export interface BootedWorkbench {
 export async function bootWorkbench(host: HostKind, dataDir: string, dialogs?: HostDialogs): Promise<BootedWorkbench> {
   const workbench = new Workbench({ host, dataDir, dialogs })
   await workbench.openLastProject()
-  const media = workspaceMedia(workbench.workspace, async () => null)
+  const media = workspaceMedia(workbench.workspace)
   return { workbench, media }
 }

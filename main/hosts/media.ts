@@ -1,24 +1,16 @@
 // Dataset media (images, thumbnails, crops) for both hosts. URLs are relative and host-independent:
 // `media/<projectId>/<kind>/<id>`; only the open project's media is served, through the dataset's own
-// resolver, which refuses ids it does not know and paths outside the project's image roots.
+// resolver, which refuses ids it does not know and paths outside the project's image roots and cache.
+import { resolveMedia, type MediaFile } from '../dataset/media'
 import type { Workspace } from '../workspace/workspace'
 
-export interface MediaFile {
-  path: string
-  contentType: string
-}
+export type { MediaFile }
 
-/** `route` is the URL path after `media/`, `query` its search parameters. */
-export type MediaResolver = (route: string, query: URLSearchParams) => Promise<MediaFile | null>
+/** `route` is the URL path after `media/`. */
+export type MediaResolver = (route: string) => Promise<MediaFile | null>
 
-type ProjectMediaResolver = (
-  project: NonNullable<Workspace['current']>,
-  route: string[],
-  query: URLSearchParams
-) => Promise<MediaFile | null>
-
-export function workspaceMedia(workspace: Workspace, resolveProjectMedia: ProjectMediaResolver): MediaResolver {
-  return async (route, query) => {
+export function workspaceMedia(workspace: Workspace): MediaResolver {
+  return async (route) => {
     const [projectId, ...rest] = route.split('/')
     const project = workspace.current
     if (!project || project.summary.id !== projectId || rest.length === 0) return null
@@ -29,6 +21,6 @@ export function workspaceMedia(workspace: Workspace, resolveProjectMedia: Projec
       return null
     }
     if (parts.some((part) => part === '..' || part.includes('/') || part.includes('\0'))) return null
-    return resolveProjectMedia(project, parts, query)
+    return resolveMedia(project, parts)
   }
 }

@@ -40,7 +40,7 @@ async function serveApp(request: Request, media: MediaResolver): Promise<Respons
   if (request.method !== 'GET' && request.method !== 'HEAD') return new Response('method not allowed', { status: 405 })
   const headers = { 'Content-Security-Policy': contentSecurityPolicy(), 'X-Content-Type-Options': 'nosniff' }
   if (url.pathname.startsWith('/media/')) {
-    const file = await media(url.pathname.slice('/media/'.length), url.searchParams)
+    const file = await media(url.pathname.slice('/media/'.length))
     if (!file) return new Response('no such media', { status: 404 })
     const response = await net.fetch(pathToFileURL(file.path).toString())
     return new Response(response.body, { headers: { ...headers, 'Content-Type': file.contentType } })

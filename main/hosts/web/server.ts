@@ -119,7 +119,7 @@ async function handleHttp(req: IncomingMessage, res: ServerResponse, policy: Acc
   if (verdict.viaQuery) headers['Set-Cookie'] = sessionCookie(policy)
 
   if (url.pathname.startsWith('/media/')) {
-    const media = await options.media(url.pathname.slice('/media/'.length), url.searchParams)
+    const media = await options.media(url.pathname.slice('/media/'.length))
     if (!media) return plain(res, 404, 'no such media')
     return sendFile(req, res, media.path, media.contentType, { ...headers, 'Cache-Control': 'private, max-age=60' })
   }
