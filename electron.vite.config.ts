@@ -21,7 +21,8 @@ export default defineConfig({
       rollupOptions: {
         input: {
           index: resolve(root, 'main/hosts/electron/main.ts'),
-          serve: resolve(root, 'main/serve.ts')
+          serve: resolve(root, 'main/serve.ts'),
+          trainer: resolve(root, 'main/train/trainer-process.ts')
         }
       }
     }

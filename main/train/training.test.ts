@@ -43,7 +43,7 @@ function next<N extends EventName>(name: N, test: (payload: Payload<N>) => boole
       unsubscribe()
       reject(new Error(`no ${name} event in ${timeoutMs} ms`))
     }, timeoutMs)
-    const unsubscribe = workbench.events.subscribe((eventName, payload) => {
+    const unsubscribe = workbench.events.subscribe((eventName: EventName, payload: unknown) => {
       if (eventName !== name || !test(payload as Payload<N>)) return
       clearTimeout(timer)
       unsubscribe()
