@@ -4,8 +4,11 @@
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, renameSync, rmSync, statSync } from 'node:fs'
 import { join } from 'node:path'
 import type { ProgressOptions } from '../../progress'
+import { openDatabase } from '../db'
+import { importAnnotations } from '../import'
+import { databaseFile } from '../project-dataset'
 import { PROJECT_FILE, readProjectFile, type Workspace } from '../../workspace/workspace'
-import { DEMO_FILES, demoOptions, generateDemoSet } from './generate'
+import { DEMO_FILES, demoOptions, generateDemoSet, type Split } from './generate'
 
 export const DEMO_PROJECT_NAME = 'Demo project'
 
@@ -40,7 +43,8 @@ export function demoProjectDir(workspace: Workspace): string {
 
 /**
  * Creates the demo project and returns its folder; a finished one made before is returned as it is.
- * Stages: 'rendering images', 'writing annotations', 'creating project', 'importing annotations'.
+ * Stages: 'rendering images', 'writing annotations', 'creating project', then the importer's own
+ * ('reading mpii_train.json', …, 'checking images').
  */
 export async function createDemoProject(workspace: Workspace, options: DemoProjectOptions = {}): Promise<string> {
   const dir = demoProjectDir(workspace)
@@ -53,14 +57,14 @@ export async function createDemoProject(workspace: Workspace, options: DemoProje
   const staging = mkdtempSync(join(workspace.projectsDir, STAGING_PREFIX))
   let created = false
   try {
-    await generateDemoSet(staging, demoOptions(options), options)
+    const summary = await generateDemoSet(staging, demoOptions(options), options)
     options.onProgress?.({ stage: 'creating project', done: 0, total: 1 })
     workspace.createProject(DEMO_PROJECT_NAME, { demo: true, dir })
     created = true
     renameSync(join(staging, DEMO_FILES.images), join(dir, DEMO_FILES.images))
     renameSync(join(staging, 'annotations'), join(dir, 'annotations'))
     options.onProgress?.({ stage: 'creating project', done: 1, total: 1 })
-    await importDemoAnnotations(workspace, dir, options)
+    await importDemoAnnotations(dir, summary.people, options)
     renameSync(join(staging, DEMO_FILES.manifest), join(dir, DEMO_FILES.manifest))
     return dir
   } catch (error) {
@@ -82,5 +86,19 @@ function removeStaleStaging(projectsDir: string): void {
   }
 }
 
-/** Not wired yet: the dataset importer (issue 3) is still being written; the project holds the files only. */
-async function importDemoAnnotations(_workspace: Workspace, _dir: string, _options: ProgressOptions): Promise<void> {}
+/**
+ * Brings the set into the project's database through the importer real MPII files use: the MMPose JSON
+ * of each split (it carries occlusion and head boxes in the workbench's extra keys), then the images.
+ */
+async function importDemoAnnotations(dir: string, people: Record<Split, number>, options: ProgressOptions): Promise<void> {
+  const files = ([['train', DEMO_FILES.trainJson], ['val', DEMO_FILES.valJson]] as const).filter(([split]) => people[split] > 0)
+  const db = openDatabase(databaseFile(dir))
+  try {
+    for (const [k, [split, file]] of files.entries()) {
+      const imagesDir = k === files.length - 1 ? join(dir, DEMO_FILES.images) : undefined
+      await importAnnotations(db, { file: join(dir, file), split, imagesDir, author: 'demo' }, options)
+    }
+  } finally {
+    db.close()
+  }
+}
