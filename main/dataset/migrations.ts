@@ -12,6 +12,7 @@
 import type Database from 'better-sqlite3'
 import { badInput } from '../errors'
 import { evalMigrations } from '../eval/migrations'
+import { trainMigrations } from '../train/migrations'
 import { datasetMigrations } from './schema'
 
 export interface Migration {
@@ -28,7 +29,8 @@ export interface MigrationList {
 
 export const migrationLists: MigrationList[] = [
   { area: 'dataset', migrations: datasetMigrations },
-  { area: 'eval', migrations: evalMigrations }
+  { area: 'eval', migrations: evalMigrations },
+  { area: 'train', migrations: trainMigrations }
   // Other areas add their line here, e.g. { area: 'train', migrations: trainMigrations },
 ]
 
