@@ -1,7 +1,7 @@
 // One synthetic person as shapes: tapered capsules for the limbs, a hull for the torso, a neck, a head
 // with hair (and eyes when the person faces the camera), hands and feet. Right-side parts are drawn in
 // a lighter shade than left-side parts of the same garment.
-import { outlineOf, shade, type BodySide, type Garment, type Outfit, type Rgb } from './appearance'
+import { mix, outlineOf, shade, type BodySide, type Garment, type Outfit, type Rgb } from './appearance'
 import { add, convexHull, discPoints, lerp, rotate, scale, sub, unit, type Vec } from './geometry'
 import type { Random } from './random'
 import type { Pattern, Shape } from './shapes'
@@ -93,7 +93,9 @@ export function figureShapes(person: number, joints: readonly Vec[], headLength:
     ]
   }
 
-  const torso = (): Shape => {
+  const torsoJoints = [J.rShoulder, J.lShoulder, J.rHip, J.lHip, J.pelvis, J.thorax]
+  const front = facesCamera(joints)
+  const torso = (): Shape[] => {
     const chest = lerp(joints[J.thorax], joints[J.pelvis], 0.3)
     const belly = lerp(joints[J.thorax], joints[J.pelvis], 0.7)
     const points = [
@@ -102,8 +104,24 @@ export function figureShapes(person: number, joints: readonly Vec[], headLength:
       ...discPoints([chest, belly], 0.38 * k),
       ...discPoints([joints[J.thorax], joints[J.pelvis]], 0.2 * k)
     ]
-    return part({ kind: 'polygon', points: convexHull(points) }, garmentFill(outfit.shirt, 'centre', 'b'),
-      [J.rShoulder, J.lShoulder, J.rHip, J.lHip, J.pelvis, J.thorax])
+    const body = part({ kind: 'polygon', points: convexHull(points) }, garmentFill(outfit.shirt, 'centre', 'b'), torsoJoints)
+    if (!front) return [body]
+    // the front of a shirt: a neckline and buttons, so front and back views differ (a flip-proof
+    // left/right cue: facing the camera, a person's right side is on the image's left)
+    const down = unit(sub(joints[J.pelvis], joints[J.thorax]))
+    const across = { x: -down.y, y: down.x }
+    const t = joints[J.thorax]
+    const neckline: Shape = {
+      geometry: { kind: 'polygon', points: [add(t, scale(across, 0.2 * L)), add(t, scale(down, 0.38 * L)), add(t, scale(across, -0.2 * L))] },
+      fill: outfit.skin,
+      owner: { person, joints: torsoJoints }
+    }
+    const buttons = [0.45, 0.62, 0.79].map((f): Shape => ({
+      geometry: { kind: 'ellipse', centre: lerp(t, joints[J.pelvis], f), rx: 0.055 * L, ry: 0.055 * L, angle: 0 },
+      fill: outlineOf(outfit.shirt.colour),
+      owner: { person, joints: torsoJoints }
+    }))
+    return [body, neckline, ...buttons]
   }
 
   const head = (): Shape[] => {
@@ -119,15 +137,22 @@ export function figureShapes(person: number, joints: readonly Vec[], headLength:
     const shapes = [
       part({ kind: 'capsule', a: joints[J.thorax], b: neck, ra: 0.19 * k, rb: 0.16 * k }, skin, [J.thorax, J.upperNeck])
     ]
-    if (!facesCamera(joints)) return [...shapes, face, hair]
+    if (!front) return [...shapes, face, hair]
     const across = { x: -axis.y, y: axis.x }
-    const eyeLevel = add(centre, scale(axis, -0.02 * L))
-    const eye = (sign: number): Shape => ({
-      geometry: { kind: 'ellipse', centre: add(eyeLevel, scale(across, sign * 0.14 * L)), rx: 0.05 * L, ry: 0.06 * L, angle },
-      fill: { r: 25, g: 20, b: 20 },
+    const at = (along: number, side: number) => add(add(centre, scale(axis, along * L)), scale(across, side * L))
+    const feature = (centreAt: Vec, rx: number, ry: number, fill: Rgb): Shape => ({
+      geometry: { kind: 'ellipse', centre: centreAt, rx: rx * L, ry: ry * L, angle },
+      fill,
       owner: { person, joints: owned }
     })
-    return [...shapes, hair, face, eye(1), eye(-1)]
+    const dark = { r: 25, g: 20, b: 20 }
+    return [
+      ...shapes, hair, face,
+      feature(at(-0.02, 0.14), 0.05, 0.06, dark),
+      feature(at(-0.02, -0.14), 0.05, 0.06, dark),
+      feature(at(-0.14, 0), 0.05, 0.08, mix(skin, dark, 0.35)),
+      feature(at(-0.3, 0), 0.11, 0.035, mix(skin, { r: 120, g: 30, b: 40 }, 0.6))
+    ]
   }
 
   const near = style.farSide === 'right' ? 'left' : 'right'
@@ -135,7 +160,7 @@ export function figureShapes(person: number, joints: readonly Vec[], headLength:
     ...leg(style.farSide),
     ...leg(near),
     ...(style.farArmBehind ? arm(style.farSide) : []),
-    torso(),
+    ...torso(),
     ...head(),
     ...(style.farArmBehind ? [] : arm(style.farSide)),
     ...arm(near)
