@@ -65,6 +65,13 @@ describe('ground truth in the evaluation layout', () => {
     expect(v73.missing).toEqual(gt.missing)
   })
 
+  it('reads the same from HDF5 written from numpy (MATLAB dims, row-major)', async () => {
+    const h5 = await loadGroundTruth(fixture('small-gt.h5'))
+    expect(h5.joints).toEqual(gt.joints)
+    expect(h5.headBoxes).toEqual(gt.headBoxes)
+    expect(h5.missing).toEqual(gt.missing)
+  })
+
   it('refuses a ground truth without head boxes, naming the file', async () => {
     const message = await badInputMessage(() => loadGroundTruth(fixture('small-gt-no-headboxes.mat')))
     expect(message).toContain('small-gt-no-headboxes.mat')
