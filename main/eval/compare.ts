@@ -9,12 +9,12 @@
 //   'meanError' - the mean normalised error (head sizes) over those joints; lower is better.
 // Differences are always other - baseline; `higherIsBetter` says which sign is an improvement. People
 // with no annotated scored joint have no score and are left out of the paired part.
+import { badInput } from '../errors'
 import { bootstrapMean } from './bootstrap'
 import { GROUP_NAMES, type GroupName } from './joints'
 import { pckhReport, type NormalisedErrors, type PckhReport, type PckhTable, type ThresholdRule } from './pckh'
 import { personScores, type PersonScore } from './person-scores'
 import type { EvalGroundTruth } from './types'
-import { badInput } from '../errors'
 
 export type PairedMetric = 'pckh' | 'meanError'
 
