@@ -34,6 +34,7 @@ export function checkpointsToPrune(checkpoints: readonly CheckpointRecord[], kee
   if (byStep.length) keep.add(byStep.at(-1)!)
   const best = bestOf(byStep)
   if (best) keep.add(best)
-  for (const c of byStep.filter((c) => c.reason === 'epoch').slice(-Math.max(0, keepEpochs))) keep.add(c)
+  const epochs = byStep.filter((c) => c.reason === 'epoch')
+  for (const c of keepEpochs > 0 ? epochs.slice(-keepEpochs) : []) keep.add(c)
   return byStep.filter((c) => !keep.has(c) && !protect.has(c.path))
 }
