@@ -4,6 +4,7 @@ import { WorkbenchError } from '../errors'
 import { addPerson, editPerson } from './edits'
 import { importAnnotations } from './import'
 import type { Person } from './model'
+import { fullPatch, fullPatchJson } from './people-store'
 import { annotatedPeople, getImage, listImages } from './queries'
 import { changesSince, labelMark, personAt, personHistory, redo, restoreRevision, undo, undoState } from './revisions'
 import { FIXTURES, tempProject, type TempProject } from './test-support'
@@ -204,5 +205,14 @@ describe('label marks', () => {
     expect(then.map((p) => p.personId)).not.toContain(added.id)
     expect(then.find((p) => p.personId === first.id)!.annotation.joints[0]).toEqual(first.joints[0])
     expect(now.find((p) => p.personId === first.id)!.annotation.joints[0]).toEqual({ x: 1, y: 1, state: 'visible' })
+  })
+})
+
+describe('the import revision', () => {
+  it('stores the full annotation exactly as fullPatch would', () => {
+    const samples = [first, second, { ...first, center: null, scale: null, headBox: null }, { ...second, headBox: { x1: 0.1, y1: -2, x2: 1e21, y2: 3 } }]
+    for (const p of samples) expect(fullPatchJson(p)).toBe(JSON.stringify(fullPatch(p)))
+    const stored = personHistory(project.db, first.id).at(-1)!
+    expect(stored.new).toEqual(JSON.parse(JSON.stringify(fullPatch(first))))
   })
 })

@@ -21,7 +21,7 @@
 import { badInput, conflict } from '../errors'
 import { statement, type Db } from './db'
 import { FLIP_PAIRS, JOINT_COUNT, emptyJoints, type HeadBox, type Joint, type PersonAnnotation, type PersonPatch, type Point } from './model'
-import { checkAnnotation, checkHeadBox, checkJoint, checkPoint, fullPatch, insertPerson, requirePerson, type StoredPerson } from './people-store'
+import { checkAnnotation, checkHeadBox, checkJoint, checkPoint, fullPatch, insertPerson, refreshImageCounts, requirePerson, type StoredPerson } from './people-store'
 import { commitChange, getRevision, insertRevision, pushUndo, type ChangeResult } from './revisions'
 import { assertWritable } from './write-lock'
 
@@ -73,6 +73,7 @@ export function addPerson(db: Db, imageId: number, annotation: PersonAnnotation 
     if (!statement(db, 'SELECT 1 FROM images WHERE id = ?').get(imageId)) throw badInput(`no image ${imageId} in this project`, 'imageId')
     const personId = insertPerson(db, imageId, null, value)
     const id = insertRevision(db, personId, 'edit', 'addPerson', { deleted: true }, fullPatch(value), meta.author, meta.note ?? null, null)
+    refreshImageCounts(db, imageId)
     pushUndo(db, id)
     return { person: requirePerson(db, personId), revision: getRevision(db, id) }
   })()

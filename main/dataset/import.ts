@@ -14,6 +14,7 @@
 // reaches the UI and `signal` can cancel (the transaction is then rolled back). Edits to the project are
 // refused with a conflict while it runs (write-lock.ts). Each imported person gets an 'import' revision
 // holding its values as imported. `imagesDir` attaches an images folder in the same transaction.
+import type { Statement } from 'better-sqlite3'
 import { existsSync, readFileSync } from 'node:fs'
 import { basename, dirname, extname, join } from 'node:path'
 import { badInput, cancelled } from '../errors'
@@ -25,8 +26,8 @@ import { readJsonAnnotations } from './formats/json-annotations'
 import { readPoseH5Annotations } from './formats/pose-h5-annotations'
 import type { AnnotationFormat, ParsedAnnotations, ParsedImage, Refusal } from './formats/records'
 import { attachImagesFolder, type FolderScan } from './images-folder'
-import type { Split } from './model'
-import { fullPatch, insertPerson, writePatch } from './people-store'
+import { JOINT_COUNT, STATE_CODE, type PersonAnnotation, type Split } from './model'
+import { countStates, fullPatchJson, refreshImageCounts, writePatch } from './people-store'
 import { insertRevision, labelMark } from './revisions'
 import { acquireWriteLock } from './write-lock'
 
@@ -188,6 +189,7 @@ async function write(db: Db, parsed: ParsedAnnotations, options: ImportOptions, 
   const author = options.author ?? 'import'
   const note = `import of ${basename(parsed.file)}`
   const at = new Date().toISOString()
+  const rows = new BulkPeople(db)
   const total = parsed.people.length
   let peopleAdded = 0
   let jointsAdded = 0
@@ -217,16 +219,16 @@ async function write(db: Db, parsed: ParsedAnnotations, options: ImportOptions, 
         }
         continue
       }
-      const personId = insertPerson(db, imageId, person.mpiiPerson, person.annotation)
+      const personId = rows.insert(imageId, person.mpiiPerson, person.annotation, author, note, at)
       const entry = { personId, mpiiPerson: person.mpiiPerson, hasHeadBox: person.annotation.headBox !== null }
       if (byIndex) keys.set(byIndex, entry)
       if (byPlace) keys.set(byPlace, entry)
-      insertRevision(db, personId, 'import', 'import', { deleted: true }, fullPatch(person.annotation), author, note, null, at)
       peopleAdded++
       for (const joint of person.annotation.joints) if (joint.state !== 'missing') jointsAdded++
     }
     await new Promise((resolve) => setImmediate(resolve))
   }
+  refreshImageCounts(db, [...imageIds.values()])
   onProgress?.({ stage: 'writing', done: total, total })
   return {
     file: parsed.file,
@@ -286,6 +288,64 @@ function writeImages(db: Db, images: ParsedImage[], explicitSplit: Split | undef
 function placeKey(imageId: number, center: { x: number; y: number } | null, scale: number | null): string | null {
   if (!center) return null
   return `${imageId}@${center.x.toFixed(2)},${center.y.toFixed(2)}/${scale === null ? '-' : scale.toFixed(3)}`
+}
+
+/**
+ * The import's fast path for new people: ids assigned here (the import holds the write lock inside its
+ * transaction, so nobody else inserts), the 16 joints in one statement and the person row written with
+ * its revision id, so each person costs three statements instead of nineteen.
+ */
+class BulkPeople {
+  private nextPerson: number
+  private nextRevision: number
+  private readonly person: Statement
+  private readonly joints: Statement
+  private readonly revision: Statement
+
+  constructor(private readonly db: Db) {
+    this.nextPerson = (statement(db, 'SELECT coalesce(max(id), 0) + 1 AS n FROM people').get() as { n: number }).n
+    this.nextRevision = (statement(db, 'SELECT coalesce(max(id), 0) + 1 AS n FROM revisions').get() as { n: number }).n
+    this.person = statement(
+      db,
+      `INSERT INTO people (id, image_id, mpii_person, center_x, center_y, scale, head_x1, head_y1, head_x2, head_y2, occluded, missing, revision)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
+    )
+    this.joints = statement(db, `INSERT INTO joints (person_id, joint, x, y, state) VALUES ${Array(JOINT_COUNT).fill('(?, ?, ?, ?, ?)').join(', ')}`)
+    this.revision = statement(
+      db,
+      `INSERT INTO revisions (id, person_id, reason, operation, old, new, at, author, note) VALUES (?, ?, 'import', 'import', '{"deleted":true}', ?, ?, ?, ?)`
+    )
+  }
+
+  insert(imageId: number, mpiiPerson: number | null, annotation: PersonAnnotation, author: string, note: string, at: string): number {
+    const personId = this.nextPerson++
+    const revisionId = this.nextRevision++
+    const b = annotation.headBox
+    const counts = countStates(annotation.joints)
+    this.person.run(
+      personId,
+      imageId,
+      mpiiPerson,
+      annotation.center?.x ?? null,
+      annotation.center?.y ?? null,
+      annotation.scale,
+      b?.x1 ?? null,
+      b?.y1 ?? null,
+      b?.x2 ?? null,
+      b?.y2 ?? null,
+      counts.occluded,
+      counts.missing,
+      revisionId
+    )
+    const values: (number | null)[] = []
+    annotation.joints.forEach((joint, j) => {
+      const missing = joint.state === 'missing'
+      values.push(personId, j, missing ? null : joint.x, missing ? null : joint.y, STATE_CODE[joint.state])
+    })
+    this.joints.run(values)
+    this.revision.run(revisionId, personId, fullPatchJson(annotation), at, author, note)
+    return personId
+  }
 }
 
 interface KnownPerson {

@@ -5,8 +5,8 @@
 //   datasetStats(db)                 → counts by split, file state, joint state, revision reason
 //   annotatedPeople(db, { split, asOf })  → every person of a split, optionally as it was at a label mark
 //
-// Filters are answered from per-person counters (people.edits, occluded, missing) kept by every write
-// path, so a filtered page with its total costs a few index lookups per image, not a scan of the joints.
+// Filters are answered from per-image counters (images.person_count, edited_people, occluded_joints,
+// missing_joints) kept by every write path, so a filtered page and its total read one row per image.
 import { notFound } from '../errors'
 import { statement, type Db } from './db'
 import type { FileState, ImageInfo, Person, PersonAnnotation, Split } from './model'
@@ -79,7 +79,6 @@ function toImage(row: ImageRow): ImageInfo {
   }
 }
 
-const PEOPLE_WITH = (condition: string) => `(SELECT image_id FROM people WHERE deleted = 0 AND ${condition})`
 
 function whereClause(filter: ImageFilter): { sql: string; params: unknown[] } {
   const conditions: string[] = []
@@ -97,13 +96,12 @@ function whereClause(filter: ImageFilter): { sql: string; params: unknown[] } {
     params.push(`%${filter.search.trim().replace(/[\\%_]/g, (c) => `\\${c}`)}%`)
   }
   const flags: [boolean | undefined, string][] = [
-    [filter.edited, 'edits > 0'],
-    [filter.missingJoints, 'missing > 0'],
-    [filter.occludedJoints, 'occluded > 0']
+    [filter.edited, 'i.edited_people'],
+    [filter.missingJoints, 'i.missing_joints'],
+    [filter.occludedJoints, 'i.occluded_joints']
   ]
-  for (const [wanted, condition] of flags) {
-    if (wanted === undefined) continue
-    conditions.push(`i.id ${wanted ? 'IN' : 'NOT IN'} ${PEOPLE_WITH(condition)}`)
+  for (const [wanted, column] of flags) {
+    if (wanted !== undefined) conditions.push(wanted ? `${column} > 0` : `${column} = 0`)
   }
   return { sql: conditions.length ? `WHERE ${conditions.join(' AND ')}` : '', params }
 }
@@ -114,26 +112,18 @@ export function listImages(db: Db, query: ImageQuery = {}): ImagePage {
   const limit = Math.min(1000, Math.max(0, Math.floor(query.limit ?? 100)))
   const order = query.order === 'name' ? 'i.name' : 'i.id'
   const total = (statement(db, `SELECT count(*) AS n FROM images i ${sql}`).get(...params) as { n: number }).n
-  const rows = statement(db, `SELECT ${IMAGE_COLUMNS} FROM images i ${sql} ORDER BY ${order} LIMIT ? OFFSET ?`).all(...params, limit, offset) as ImageRow[]
-  const ids = rows.map((r) => r.id)
-  const counts = new Map<number, { person_count: number; edited_people: number; occluded: number; missing: number }>()
-  if (ids.length) {
-    const countRows = statement(
-      db,
-      `SELECT image_id, count(*) AS person_count, sum(edits > 0) AS edited_people, sum(occluded) AS occluded, sum(missing) AS missing
-       FROM people WHERE deleted = 0 AND image_id IN (SELECT value FROM json_each(?)) GROUP BY image_id`
-    ).all(JSON.stringify(ids)) as { image_id: number; person_count: number; edited_people: number; occluded: number; missing: number }[]
-    for (const c of countRows) counts.set(c.image_id, c)
-  }
-  const people = query.withPeople ? peopleOfImages(db, ids) : null
+  const rows = statement(
+    db,
+    `SELECT ${IMAGE_COLUMNS}, i.person_count, i.edited_people, i.occluded_joints, i.missing_joints FROM images i ${sql} ORDER BY ${order} LIMIT ? OFFSET ?`
+  ).all(...params, limit, offset) as (ImageRow & { person_count: number; edited_people: number; occluded_joints: number; missing_joints: number })[]
+  const people = query.withPeople ? peopleOfImages(db, rows.map((r) => r.id)) : null
   const images = rows.map((row): ImageSummary => {
-    const c = counts.get(row.id)
     const summary: ImageSummary = {
       ...toImage(row),
-      personCount: c?.person_count ?? 0,
-      editedPeople: c?.edited_people ?? 0,
-      occludedJoints: c?.occluded ?? 0,
-      missingJoints: c?.missing ?? 0
+      personCount: row.person_count,
+      editedPeople: row.edited_people,
+      occludedJoints: row.occluded_joints,
+      missingJoints: row.missing_joints
     }
     if (people) summary.people = people.get(row.id) ?? []
     return summary

@@ -19,7 +19,7 @@
 import { conflict, notFound } from '../errors'
 import { statement, type Db } from './db'
 import type { Person, PersonPatch, Revision, RevisionReason } from './model'
-import { applyPatchTo, currentValues, matchesPatch, normalizePatch, requirePerson, writePatch, type StoredPerson } from './people-store'
+import { applyPatchTo, currentValues, matchesPatch, normalizePatch, refreshImageCounts, requirePerson, writePatch, type StoredPerson } from './people-store'
 import { assertWritable } from './write-lock'
 
 export interface ChangeMeta {
@@ -108,6 +108,7 @@ export function commitChange(db: Db, personId: number, patch: PersonPatch, meta:
     if (JSON.stringify(old) === JSON.stringify(next)) return { person, revision: null }
     writePatch(db, personId, next)
     const id = insertRevision(db, personId, meta.reason, meta.operation, old, next, meta.author, meta.note ?? null, null)
+    refreshImageCounts(db, person.imageId)
     pushUndo(db, id)
     return { person: requirePerson(db, personId), revision: getRevision(db, id) }
   })()
@@ -190,6 +191,7 @@ function step(db: Db, direction: 'undo' | 'redo', author: string): ChangeResult 
     }
     writePatch(db, person.id, to)
     const id = insertRevision(db, person.id, direction, direction, currentValues(person, to), normalizePatch(to), author, `${direction} of revision ${revision.id}`, revision.id)
+    refreshImageCounts(db, person.imageId)
     statement(db, 'DELETE FROM undo_stack WHERE seq = ?').run(top.seq)
     statement(db, 'INSERT INTO undo_stack (stack, revision_id) VALUES (?, ?)').run(direction === 'undo' ? 'redo' : 'undo', revision.id)
     return { person: requirePerson(db, person.id), revision: getRevision(db, id) }

@@ -1,7 +1,9 @@
 // The dataset's tables, as the 'dataset' area's migration list (see migrations.ts for how lists are
 // applied). Never edit a migration that has shipped: append a new one.
 //
-// images      one row per image file named by the annotations (name is unique within a project)
+// images      one row per image file named by the annotations (name is unique within a project), with
+//             counters over its people that are not deleted (person_count, edited_people,
+//             occluded_joints, missing_joints) for the list filters
 // people      one row per person; deleted people stay (deleted = 1) so history, undo and restore work
 // joints      16 rows per person, MPII order; x, y MPII 1-based (NULL when missing);
 //             state 0 missing, 1 visible, 2 occluded (model.ts STATE_CODE)
@@ -93,6 +95,22 @@ export const datasetMigrations: Migration[] = [
         joints_added INTEGER NOT NULL,
         refused TEXT NOT NULL
       );
+    `
+  },
+  {
+    // Per-image counters (kept by people-store.refreshImageCounts), so filtered pages with their totals
+    // read one row per image instead of aggregating its people.
+    name: '0002-image-counts',
+    up: `
+      ALTER TABLE images ADD COLUMN person_count INTEGER NOT NULL DEFAULT 0;
+      ALTER TABLE images ADD COLUMN edited_people INTEGER NOT NULL DEFAULT 0;
+      ALTER TABLE images ADD COLUMN occluded_joints INTEGER NOT NULL DEFAULT 0;
+      ALTER TABLE images ADD COLUMN missing_joints INTEGER NOT NULL DEFAULT 0;
+      UPDATE images SET
+        person_count = (SELECT count(*) FROM people p WHERE p.image_id = images.id AND p.deleted = 0),
+        edited_people = (SELECT count(*) FROM people p WHERE p.image_id = images.id AND p.deleted = 0 AND p.edits > 0),
+        occluded_joints = (SELECT coalesce(sum(occluded), 0) FROM people p WHERE p.image_id = images.id AND p.deleted = 0),
+        missing_joints = (SELECT coalesce(sum(missing), 0) FROM people p WHERE p.image_id = images.id AND p.deleted = 0);
     `
   }
 ]
