@@ -7,6 +7,7 @@ import { datasetEvents, datasetRequests } from './dataset'
 import { demoRequests } from './demo'
 import { evalRequests } from './eval'
 import { hostRequests } from './host'
+import { predictionsRequests } from './predictions'
 import { projectsRequests } from './projects'
 import { systemEvents, systemRequests } from './system'
 import { trainEvents, trainRequests } from './train'
@@ -18,7 +19,8 @@ export const requests = {
   ...projectsRequests,
   ...evalRequests,
   ...demoRequests,
-  ...trainRequests
+  ...trainRequests,
+  ...predictionsRequests
 } satisfies RequestMap
 
 export const events = {
@@ -86,3 +88,5 @@ export * from './host'
 export * from './projects'
 export * from './demo'
 export * from './train'
+export * from './predictions'
+export * from './mpii'

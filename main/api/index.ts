@@ -5,6 +5,7 @@ import { datasetHandlers } from './dataset'
 import { demoHandlers } from './demo'
 import { evalHandlers } from './eval'
 import { hostHandlers } from './host'
+import { predictionsHandlers } from './predictions'
 import { projectsHandlers } from './projects'
 import { systemHandlers } from './system'
 import { trainHandlers } from './train'
@@ -16,5 +17,6 @@ export const handlers: HandlersFor<Requests> = {
   ...projectsHandlers,
   ...evalHandlers,
   ...demoHandlers,
-  ...trainHandlers
+  ...trainHandlers,
+  ...predictionsHandlers
 }
