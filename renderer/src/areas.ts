@@ -13,5 +13,7 @@ export interface Area {
 }
 
 export const areas: Area[] = [
-  { id: 'projects', title: 'Projects', key: '1', needsProject: false, view: () => import('./views/ProjectsView.vue') }
+  { id: 'projects', title: 'Projects', key: '1', needsProject: false, view: () => import('./views/ProjectsView.vue') },
+  { id: 'dataset', title: 'Dataset', key: '2', needsProject: true, view: () => import('./views/DatasetView.vue') },
+  { id: 'annotate', title: 'Annotate', key: '3', needsProject: true, view: () => import('./views/AnnotateView.vue') }
 ]
