@@ -10,6 +10,7 @@
 //   { kind: 'run', runId, split }               the latest prediction set of a training run on a split
 import { z } from 'zod'
 import { request } from './define'
+import { PredictionSourceSchema } from './predictions'
 
 const percent = z.number().nullable()
 const JOINTS = 16
@@ -263,6 +264,24 @@ export const evalRequests = {
     PredictionSetSchema
   ),
   deletePredictionSet: request('Deletes a prediction set with its evaluations.', z.object({ id: z.number().int() }), z.object({ deleted: z.boolean() })),
+  evaluateRun: request(
+    "Runs a run's checkpoint (or a checkpoint folder) over a split of the open project, flip test by default, as " +
+      "a task ('evaluate' progress events, cancellable); stores the predictions as a prediction set of the run, " +
+      'scores them against the split and records the score.',
+    z.object({
+      /** { kind: 'run', runId, checkpoint: 'best' | 'latest' | 'epoch-N' | 'step-N' } or { kind: 'checkpoint', path }. */
+      source: PredictionSourceSchema,
+      split: z.string().min(1).default('val'),
+      name: z.string().min(1).optional(),
+      flip: z.boolean().default(true),
+      /** 'official' truncates decoded coordinates as the authors' code, for published-comparable numbers. */
+      rounding: z.enum(['float', 'official']).default('float'),
+      /** People per forward pass (default: 1 on the cpu and wasm engines, 8 on GPU engines). */
+      batchSize: z.number().int().min(1).max(256).optional(),
+      rule: ThresholdRuleSchema.default('le')
+    }),
+    z.object({ set: PredictionSetSchema, evaluation: EvaluationSchema })
+  ),
   evaluationHistory: request(
     "A prediction set's recorded evaluations, oldest first: how its score moved as labels were corrected.",
     z.object({ id: z.number().int() }),

@@ -1,7 +1,11 @@
 // Evaluation requests: score, compare, rank and export prediction files and the open project's
-// prediction sets (main/eval does the work).
-import type { EvaluationSource, Requests } from '../../contract'
+// prediction sets, and run a checkpoint over a split (main/eval does the work).
+import { basename, resolve } from 'node:path'
+import type { EvaluationSource, PredictionSource, Requests, RunIdentity } from '../../contract'
 import { datasetOf } from '../dataset/project-dataset'
+import { currentEngine, initEngine } from '../engine/engine'
+import { notFound } from '../errors'
+import { evaluateCheckpoint } from '../eval/checkpoint-evaluation'
 import { compareSets } from '../eval/compare'
 import { curvesCsv, summaryCsv } from '../eval/csv'
 import { pckhReport } from '../eval/pckh'
@@ -9,6 +13,8 @@ import { importPredictionFile, latestSetOfRun, ProjectGroundTruthCache, scoreSto
 import { rankPeople } from '../eval/ranking'
 import { alignSources, distinctNames, GroundTruthCache, scoreFileSource, type ScoredSource } from '../eval/sources'
 import { deletePredictionSet, evaluationHistory, listPredictionSets, recordEvaluation } from '../eval/store'
+import { chooseCheckpoint, parseCheckpointChoice } from '../train/checkpoints'
+import { runDetail } from '../train/runs-store'
 import type { ApiContext, HandlersFor } from './context'
 
 type EvalRequests = Pick<
@@ -21,6 +27,7 @@ type EvalRequests = Pick<
   | 'importPredictions'
   | 'deletePredictionSet'
   | 'evaluationHistory'
+  | 'evaluateRun'
 >
 
 function projectDb(ctx: ApiContext) {
@@ -95,7 +102,45 @@ export const evalHandlers: HandlersFor<EvalRequests> = {
     return { deleted: true }
   },
 
-  evaluationHistory: ({ id }, ctx) => evaluationHistory(projectDb(ctx), id)
+  evaluationHistory: ({ id }, ctx) => evaluationHistory(projectDb(ctx), id),
+
+  // Inference runs here, in this process, batch by batch with the event loop free between batches.
+  // TODO(trainer): move it into a trainer process, as training runs, so a long evaluation never competes
+  // with requests.
+  async evaluateRun({ source, split, name, flip, rounding, batchSize, rule }, ctx) {
+    const db = projectDb(ctx)
+    const checkpoint = resolveCheckpoint(source, ctx)
+    const label = name ?? checkpoint.label
+    return ctx.tasks.run('evaluate', `Evaluating ${label} on ${split}`, async (progress) => {
+      const engine = currentEngine() ?? (await initEngine(ctx.workspace.settings.get().backend))
+      const { set, report, scored } = await evaluateCheckpoint(db, {
+        checkpoint: checkpoint.dir,
+        runId: checkpoint.runId,
+        identity: checkpoint.identity,
+        split,
+        name: label,
+        flip,
+        rounding,
+        batchSize: batchSize ?? (engine.backend === 'cpu' || engine.backend === 'wasm' ? 1 : 8),
+        rule,
+        ...progress
+      })
+      return {
+        set,
+        evaluation: { model: set.name, identity: scored.identity, predictions: scored.predictions.source, groundTruth: scored.groundTruth.source, report }
+      }
+    })
+  }
+}
+
+/** The checkpoint folder a source names, the run it belongs to, and what the run says about it. */
+function resolveCheckpoint(source: PredictionSource, ctx: ApiContext): { dir: string; runId: string | null; label: string; identity?: RunIdentity } {
+  if (source.kind === 'checkpoint') return { dir: resolve(source.path), runId: null, label: basename(source.path) }
+  const project = ctx.workspace.requireProject()
+  const run = runDetail(datasetOf(project).db, project.dir, source.runId)
+  const record = chooseCheckpoint(run.checkpoints, parseCheckpointChoice(source.checkpoint))
+  if (!record) throw notFound(`run ${run.name} has no ${source.checkpoint} checkpoint yet`, 'source.checkpoint')
+  return { dir: record.path, runId: run.id, label: `${run.name} · epoch ${record.epoch}`, identity: { epochs: record.epoch } }
 }
 
 /** A file-name-safe version of a model name. */

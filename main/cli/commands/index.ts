@@ -1,6 +1,7 @@
 // Every CLI command, in the order `--help` lists them. Each area adds its commands here.
 import type { CliCommand } from '../command'
 import { compareCommand } from './compare'
+import { evalCommand } from './eval'
 import { demoCommand } from './demo'
 import { exportCommand } from './export'
 import { exportCsvCommand } from './export-csv'
@@ -21,4 +22,4 @@ export const commands: CliCommand[] = [
   historyCommand,
   undoCommand,
   redoCommand,
-  pckhCommand, compareCommand, exportCsvCommand, demoCommand, trainCommand, runsCommand]
+  pckhCommand, compareCommand, exportCsvCommand, evalCommand, demoCommand, trainCommand, runsCommand]
