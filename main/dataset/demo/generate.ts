@@ -150,8 +150,9 @@ export async function generateDemoSet(dir: string, options: DemoOptions, progres
   const total = plan.length
   const report = () => progress.onProgress?.({ stage: 'rendering images', done, total })
   report()
+  let failed = false
   const worker = async () => {
-    while (next < plan.length) {
+    while (next < plan.length && !failed) {
       if (progress.signal?.aborted) throw cancelled('demo generation cancelled')
       const image = plan[next++]
       const scene = planScene(table, { seed: options.seed, index: image.index, poses: image.poses })
@@ -161,7 +162,17 @@ export async function generateDemoSet(dir: string, options: DemoOptions, progres
       report()
     }
   }
-  await Promise.all(Array.from({ length: Math.max(1, options.concurrency ?? 4) }, worker))
+  // several images in flight keep the main thread (scene planning) and sharp's threads (rasterising,
+  // JPEG) busy at once; on failure every worker is let finish before the error goes up, so nothing is
+  // still writing into the folder when a caller cleans it up
+  const workers = Array.from({ length: Math.max(1, options.concurrency ?? 4) }, () =>
+    worker().catch((error: unknown) => {
+      failed = true
+      throw error
+    })
+  )
+  const outcome = (await Promise.allSettled(workers)).find((result) => result.status === 'rejected')
+  if (outcome) throw outcome.reason
 
   progress.onProgress?.({ stage: 'writing annotations', done: 0, total: 2 })
   const bySplit = (split: Split) => plan.filter((image) => image.split === split).flatMap((image) => people.get(image.index)!)
