@@ -161,7 +161,8 @@ export async function trainRun(job: TrainerJob, control: RunControl, emit: (even
         () => emit({ type: 'resumed', step })
       )
       if (!go) {
-        if (lastCheckpointStep !== step) await save(step, 'stop', null)
+        // nothing trained since the start or the last checkpoint: nothing new to keep
+        if (lastCheckpointStep !== step && step !== model.step) await save(step, 'stop', null)
         emit({ type: 'stopped', step })
         return
       }
