@@ -7,6 +7,7 @@ import { datasetEvents, datasetRequests } from './dataset'
 import { demoRequests } from './demo'
 import { evalRequests } from './eval'
 import { hostRequests } from './host'
+import { modelRequests } from './model'
 import { predictionsRequests } from './predictions'
 import { projectsRequests } from './projects'
 import { systemEvents, systemRequests } from './system'
@@ -20,7 +21,8 @@ export const requests = {
   ...evalRequests,
   ...demoRequests,
   ...trainRequests,
-  ...predictionsRequests
+  ...predictionsRequests,
+  ...modelRequests
 } satisfies RequestMap
 
 export const events = {
@@ -90,3 +92,4 @@ export * from './demo'
 export * from './train'
 export * from './predictions'
 export * from './mpii'
+export * from './model'

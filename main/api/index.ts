@@ -5,6 +5,7 @@ import { datasetHandlers } from './dataset'
 import { demoHandlers } from './demo'
 import { evalHandlers } from './eval'
 import { hostHandlers } from './host'
+import { modelHandlers } from './model'
 import { predictionsHandlers } from './predictions'
 import { projectsHandlers } from './projects'
 import { systemHandlers } from './system'
@@ -18,5 +19,6 @@ export const handlers: HandlersFor<Requests> = {
   ...evalHandlers,
   ...demoHandlers,
   ...trainHandlers,
-  ...predictionsHandlers
+  ...predictionsHandlers,
+  ...modelHandlers
 }

@@ -6,13 +6,14 @@ import { demoCommand } from './demo'
 import { exportCommand } from './export'
 import { exportCsvCommand } from './export-csv'
 import { historyCommand } from './history'
+import { modelCommand } from './model'
 import { importCommand } from './import'
 import { pckhCommand } from './pckh'
-import { statsCommand } from './stats'
 import { runsCommand } from './runs'
+import { statsCommand } from './stats'
 import { statusCommand } from './status'
-import { trainCommand } from './train'
 import { redoCommand, undoCommand } from './undo'
+import { trainCommand } from './train'
 
 export const commands: CliCommand[] = [
   statusCommand,
@@ -22,4 +23,4 @@ export const commands: CliCommand[] = [
   historyCommand,
   undoCommand,
   redoCommand,
-  pckhCommand, compareCommand, exportCsvCommand, evalCommand, demoCommand, trainCommand, runsCommand]
+  pckhCommand, compareCommand, exportCsvCommand, evalCommand, demoCommand, trainCommand, runsCommand, modelCommand]
