@@ -1,5 +1,5 @@
 // Training speed per backend, and how fast the demo preset learns the demo project.
-//   npx tsx bench/train.bench.ts [--quick] [--backends wasm,cpu] [--long] [--long-minutes 20]
+//   npx tsx bench/train.bench.ts [--quick] [--backends wasm,cpu] [--long] [--long-minutes 20] [--only-long]
 // Per available backend (each in a process of its own, as a trainer would be): ms per training step and
 // training images/s of the `demo` and `paper` presets, forward-only images/s, and the train/forward ratio
 // (the wasm goal: a step costs at most 3x its forward pass). The paper preset on cpu/wasm runs at batch 1-2
@@ -238,7 +238,7 @@ async function main() {
     .filter((b) => b.available && (!wanted || wanted.includes(b.name)))
     .map((b) => b.name)
   const speed = []
-  for (const backend of backends) {
+  for (const backend of args.includes('--only-long') ? [] : backends) {
     for (const preset of ['demo', 'paper'] as const) {
       const result = runChild(backend, preset)
       speed.push(result)
@@ -254,7 +254,7 @@ async function main() {
 
   const root = mkdtempSync(join(tmpdir(), 'wb-train-bench-'))
   let loader: Record<string, number> = {}
-  try {
+  if (!args.includes('--only-long')) try {
     const fixture = await createTestProject(root, { people: 64, seed: 2 })
     const { datasetOf } = await import('../main/dataset/project-dataset')
     const { Workspace } = await import('../main/workspace/workspace')

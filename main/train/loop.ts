@@ -150,7 +150,8 @@ export async function trainRun(job: TrainerJob, control: RunControl, emit: (even
     const save = async (step: number, reason: 'epoch' | 'stop' | 'final', pckh: number | null) => {
       const epoch = Math.ceil(step / plan.stepsPerEpoch)
       const dir = checkpointDir(job.runDir, step)
-      await saveCheckpoint(dir, model.net, { optimizer: model.optimizer, meta: { runId: job.runId, step, epoch, pckh } })
+      // inputMean: how inference must normalise crops for this network (main/eval reads it)
+      await saveCheckpoint(dir, model.net, { optimizer: model.optimizer, meta: { runId: job.runId, step, epoch, pckh, inputMean: config.inputMean } })
       lastCheckpointStep = step
       emit({ type: 'checkpoint', step, epoch, dir, reason, pckh })
     }
