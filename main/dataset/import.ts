@@ -15,7 +15,7 @@
 // refused with a conflict while it runs (write-lock.ts). Each imported person gets an 'import' revision
 // holding its values as imported. `imagesDir` attaches an images folder in the same transaction.
 import type { Statement } from 'better-sqlite3'
-import { existsSync, readFileSync } from 'node:fs'
+import { closeSync, existsSync, openSync, readFileSync, readSync } from 'node:fs'
 import { basename, dirname, extname, join } from 'node:path'
 import { badInput, cancelled } from '../errors'
 import type { ProgressOptions } from '../progress'
@@ -109,20 +109,34 @@ export async function importAnnotations(db: Db, options: ImportOptions, progress
 
 /** The format of an annotation file, from its extension and, for .mat files, its variables. */
 export function detectFormat(file: string): AnnotationFormat {
+  const family = fileFamily(file)
+  if (family === 'mat') return matFormat(readMatFile(file).variables, file)
+  return family === 'h5' ? 'pose-h5' : 'mmpose-json'
+}
+
+/** Which reader a file needs, from its extension or, failing that, its first bytes. */
+function fileFamily(file: string): 'mat' | 'h5' | 'json' {
   const ext = extname(file).toLowerCase()
-  if (ext === '.h5' || ext === '.hdf5') return 'pose-h5'
-  if (ext === '.json') return 'mmpose-json'
-  if (ext === '.mat') return matFormat(readMatFile(file).variables, file)
+  if (ext === '.mat') return 'mat'
+  if (ext === '.h5' || ext === '.hdf5') return 'h5'
+  if (ext === '.json') return 'json'
   const head = readHead(file)
-  if (head.startsWith('MATLAB 5.0')) return matFormat(readMatFile(file).variables, file)
-  if (head.startsWith('\x89HDF')) return 'pose-h5'
-  if (/^\s*[[{]/.test(head)) return 'mmpose-json'
+  if (head.startsWith('MATLAB 5.0')) return 'mat'
+  if (head.startsWith('\x89HDF')) return 'h5'
+  if (/^\s*[[{]/.test(head)) return 'json'
   throw badInput(`${file}: not a known MPII annotation format (expected .mat, .h5 or .json)`, 'file')
 }
 
 function readHead(file: string): string {
   try {
-    return readFileSync(file).subarray(0, 16).toString('latin1')
+    const fd = openSync(file, 'r')
+    try {
+      const head = Buffer.alloc(16)
+      const n = readSync(fd, head, 0, 16, 0)
+      return head.subarray(0, n).toString('latin1')
+    } finally {
+      closeSync(fd)
+    }
   } catch (error) {
     throw badInput(`${file}: cannot read: ${(error as Error).message}`, 'file')
   }
@@ -138,20 +152,18 @@ function matFormat(variables: Map<string, unknown>, file: string): AnnotationFor
 }
 
 async function parseFile(db: Db, options: ImportOptions): Promise<ParsedAnnotations> {
-  const format = options.format ?? detectFormat(options.file)
-  switch (format) {
-    case 'mpii-release':
-      return parseRelease(readMatFile(options.file))
-    case 'mpii-detections': {
-      const mat = readMatFile(options.file)
-      return parseDetections(mat, detectionNames(db, options, mat.get('annolist').dims.reduce((a, b) => a * b, 1)))
-    }
-    case 'pose-h5':
-      return readPoseH5Annotations(options.file, options.split)
-    case 'mmpose-json':
-    case 'bearpaw-json':
-      return readJsonAnnotations(options.file, options.format as 'mmpose-json' | 'bearpaw-json' | undefined, options.split)
-  }
+  const family = options.format ? familyOf(options.format) : fileFamily(options.file)
+  if (family === 'h5') return readPoseH5Annotations(options.file, options.split)
+  if (family === 'json') return readJsonAnnotations(options.file, options.format as 'mmpose-json' | 'bearpaw-json' | undefined, options.split)
+  // A MAT file is read once: its variables say which layout it holds.
+  const mat = readMatFile(options.file)
+  const format = options.format ?? matFormat(mat.variables, options.file)
+  if (format === 'mpii-release') return parseRelease(mat)
+  return parseDetections(mat, detectionNames(db, options, mat.get('annolist').dims.reduce((a, b) => a * b, 1)))
+}
+
+function familyOf(format: AnnotationFormat): 'mat' | 'h5' | 'json' {
+  return format === 'pose-h5' ? 'h5' : format === 'mmpose-json' || format === 'bearpaw-json' ? 'json' : 'mat'
 }
 
 function detectionNames(db: Db, options: ImportOptions, count: number): (n: number, mpiiIndex: number) => string | null {

@@ -264,12 +264,20 @@ interface Tag {
 class Cursor {
   private readonly view: DataView
   private readonly slabs = new Slabs()
+  /**
+   * Where inside the variable the reader is, as pairs: ('{', i) for cell element i, (i, name) for field
+   * `name` of struct element i (-1 for a 1x1 struct). Kept as primitives and turned into text only for an
+   * error message: MPII's release has millions of elements, and a path string each was most of the garbage.
+   */
+  private readonly trail: (string | number)[] = []
+  /** Offset after the last nested element read. */
+  private after = 0
 
   constructor(
     private readonly bytes: Uint8Array,
     private readonly le: boolean,
     private readonly file: string,
-    private path: string,
+    private root: string,
     /** File offset of the compressed element this buffer was inflated from, or null for the file itself. */
     private readonly compressedAt: number | null
   ) {
@@ -278,17 +286,23 @@ class Cursor {
 
   /** What is being read: "variable 'RELEASE'", "RELEASE.annolist(5).annorect", … */
   get where(): string {
-    return this.path
+    let path = this.root
+    for (let k = 0; k < this.trail.length; k += 2) {
+      const [a, b] = [this.trail[k], this.trail[k + 1]]
+      path += a === '{' ? `{${Number(b) + 1}}` : a === -1 ? `.${b}` : `(${Number(a) + 1}).${b}`
+    }
+    return path
   }
 
   fail(problem: string, offset: number): never {
-    const where =
+    const at =
       this.compressedAt === null
         ? `at byte ${offset}`
         : `at byte ${offset} of the compressed element at file byte ${this.compressedAt}`
-    throw badInput(`${this.file}: ${this.path}: ${problem} ${where}`, this.path, {
+    const where = this.where
+    throw badInput(`${this.file}: ${where}: ${problem} ${at}`, where, {
       file: this.file,
-      variable: this.path,
+      variable: where,
       offset,
       compressedAt: this.compressedAt
     })
@@ -310,7 +324,7 @@ class Cursor {
   nameFromPartial(offset: number): void {
     try {
       const header = this.matrixHeader(offset + 8, this.bytes.length)
-      if (header?.name) this.path = `variable '${header.name}'`
+      if (header?.name) this.root = `variable '${header.name}'`
     } catch {
       // the header itself is cut: keep the variable's number
     }
@@ -318,12 +332,12 @@ class Cursor {
 
   /** Same, for the inflated start of a truncated compressed element. */
   nameFrom(inflatedStart: Uint8Array | null): void {
-    if (inflatedStart && inflatedStart.length >= 8) new Cursor(inflatedStart, this.le, this.file, this.path, 0).nameFromPartialInto(this)
+    if (inflatedStart && inflatedStart.length >= 8) new Cursor(inflatedStart, this.le, this.file, this.root, 0).nameFromPartialInto(this)
   }
 
   private nameFromPartialInto(target: Cursor): void {
     this.nameFromPartial(0)
-    target.path = this.path
+    target.root = this.root
   }
 
   /** Reads a top-level miMATRIX (its tag at `offset`): its name, then its value unless filtered out. */
@@ -335,13 +349,13 @@ class Cursor {
     if (end > this.bytes.length) this.fail(`miMATRIX of ${tag.numBytes} bytes is truncated (${this.bytes.length - start} available)`, offset)
     const header = this.matrixHeader(start, end)
     if (!header) this.fail('a top-level variable is empty', offset)
-    this.path = header.name || this.path
+    this.root = header.name || this.root
     if (wanted && !wanted.has(header.name)) return null
     return { name: header.name, value: this.matrixBody(header, end) }
   }
 
-  /** A nested miMATRIX (a cell or field element); returns the value and the offset after it. */
-  private nestedMatrix(offset: number, limit: number): { value: MatValue; next: number } {
+  /** A nested miMATRIX (a cell or field element); returns the value and leaves the offset after it in `after`. */
+  private nestedMatrix(offset: number, limit: number): MatValue {
     const tag = this.tag(offset)
     if (tag.type !== MI.MATRIX) this.fail(`expected a miMATRIX element, found type ${tag.type}`, offset)
     const start = offset + tag.headerBytes
@@ -350,7 +364,8 @@ class Cursor {
     const header = this.matrixHeader(start, end)
     // MATLAB writes an empty field or cell ([] of class double) as a miMATRIX with no subelements.
     const value: MatValue = header ? this.matrixBody(header, end) : { kind: 'numeric', class: 'double', dims: SMALL_DIMS[0], data: EMPTY }
-    return { value, next: align8(end) }
+    this.after = align8(end)
+    return value
   }
 
   private matrixHeader(start: number, end: number): MatrixHeader | null {
@@ -391,6 +406,13 @@ class Cursor {
 
   private numeric(h: MatrixHeader, cls: MatNumericClass, count: number, end: number): MatNumeric {
     const real = this.subelement(h.bodyAt, end, 'real part')
+    if (count === 1 && !h.complex) {
+      const size = ELEMENT_SIZE[real.type]
+      if (!size || real.numBytes !== size || real.type === MI.UTF8 || real.type === MI.UTF16 || real.type === MI.UTF32) {
+        this.numbers(real, cls, count, h.bodyAt) // throws the same errors as an array would
+      }
+      return new MatScalar(cls, h.dims, this.reader(real.type)(real.dataAt))
+    }
     const data = this.numbers(real, cls, count, h.bodyAt)
     if (!h.complex) return { kind: 'numeric', class: cls, dims: h.dims, data }
     const imagEl = this.subelement(real.next, end, 'imaginary part')
@@ -471,16 +493,14 @@ class Cursor {
 
   private cell(h: MatrixHeader, count: number, end: number): MatCell {
     const cells: MatValue[] = []
-    const base = this.path
     let offset = h.bodyAt
     for (let i = 0; i < count; i++) {
-      this.path = `${base}{${i + 1}}`
+      this.trail.push('{', i)
       if (offset >= end) this.fail(`cell holds ${i} of its ${count} elements`, offset)
-      const { value, next } = this.nestedMatrix(offset, end)
-      cells.push(value)
-      offset = next
+      cells.push(this.nestedMatrix(offset, end))
+      offset = this.after
+      this.trail.length -= 2
     }
-    this.path = base
     return { kind: 'cell', dims: h.dims, cells }
   }
 
@@ -501,20 +521,18 @@ class Cursor {
       fieldNames.push(latin1(this.bytes, start, stop))
     }
     const elements: Record<string, MatValue>[] = []
-    const base = this.path
     let offset = namesEl.next
     for (let i = 0; i < count; i++) {
       const record: Record<string, MatValue> = {}
       for (const name of fieldNames) {
-        this.path = count === 1 ? `${base}.${name}` : `${base}(${i + 1}).${name}`
+        this.trail.push(count === 1 ? -1 : i, name)
         if (offset >= end) this.fail(`struct element ${i + 1} of ${count} is missing its field '${name}'`, offset)
-        const { value, next } = this.nestedMatrix(offset, end)
-        record[name] = value
-        offset = next
+        record[name] = this.nestedMatrix(offset, end)
+        offset = this.after
+        this.trail.length -= 2
       }
       elements.push(record)
     }
-    this.path = base
     return { kind: 'struct', dims: h.dims, fieldNames, elements }
   }
 
@@ -543,6 +561,34 @@ interface Subelement {
   numBytes: number
   dataAt: number
   next: number
+}
+
+/**
+ * A numeric 1x1 array. MPII's release holds millions of them; keeping the number itself and making the
+ * typed array only when `data` is read halves the memory a parsed file takes (and the time spent in GC).
+ */
+class MatScalar implements MatNumeric {
+  readonly kind = 'numeric' as const
+  readonly class: MatNumericClass
+  readonly dims: number[]
+  readonly value: number | bigint
+  private cached: MatNumericData | undefined
+
+  constructor(cls: MatNumericClass, dims: number[], value: number | bigint) {
+    this.class = cls
+    this.dims = dims
+    this.value = value
+  }
+
+  get data(): MatNumericData {
+    if (!this.cached) {
+      const data = allocate(this.class, 1)
+      if (data instanceof BigInt64Array || data instanceof BigUint64Array) data[0] = typeof this.value === 'bigint' ? this.value : BigInt(Math.trunc(this.value))
+      else data[0] = Number(this.value)
+      this.cached = data
+    }
+    return this.cached
+  }
 }
 
 function latin1(bytes: Uint8Array, start: number, end: number): string {
@@ -640,7 +686,7 @@ export function toNumber(value: MatValue | undefined, where = 'value'): number |
     return n
   }
   if (value.kind !== 'numeric') throw badInput(`${where}: expected a number, found ${describe(value)}`, where)
-  return Number(value.data[0])
+  return value instanceof MatScalar ? Number(value.value) : Number(value.data[0])
 }
 
 /** A char array as one string (a char matrix joins its rows with newlines). */
