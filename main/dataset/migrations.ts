@@ -31,7 +31,7 @@ export const migrationLists: MigrationList[] = [
   { area: 'dataset', migrations: datasetMigrations },
   { area: 'eval', migrations: evalMigrations },
   { area: 'train', migrations: trainMigrations }
-  // Other areas add their line here, e.g. { area: 'train', migrations: trainMigrations },
+  // Other areas add their line here.
 ]
 
 interface AppliedRow {
