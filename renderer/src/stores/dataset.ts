@@ -31,6 +31,7 @@ export interface GridEntry {
   record?: ImageRecord
   personId?: number
   joint?: number | null
+  /** 1-based place in the ranking. */
   rank?: number
   /** Worst joint's error in head sizes (ranking mode). */
   error?: number | null
@@ -158,10 +159,11 @@ export const useDatasetStore = defineStore('dataset', () => {
       return {
         imageId,
         name,
-        thumbUrl: imageId ? `media/${projectId}/thumb/${imageId}` : '',
+        // the person itself, as the network saw it (media's crop route), rather than the whole image
+        thumbUrl: item.personId !== undefined ? `media/${projectId}/crop/${item.personId}` : imageId ? `media/${projectId}/thumb/${imageId}` : '',
         personId: item.personId,
         joint: item.worstJoint,
-        rank: item.rank,
+        rank: item.rank + 1,
         error: item.worstError,
         pckh: item.pckh
       }

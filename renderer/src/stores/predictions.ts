@@ -3,13 +3,16 @@
 // bytes once per image). Computed on the main side; kept here per image so going back costs nothing.
 import { acceptHMRUpdate, defineStore } from 'pinia'
 import { computed, readonly, ref, shallowRef } from 'vue'
-import type { ImagePredictions, PersonPrediction, RunSummary } from '../../../contract'
+import type { ImagePredictions, PersonPrediction, PredictionSource, RunSummary } from '../../../contract'
 import { ApiError, call } from '../api/client'
 
+/** What predicts: a run's checkpoint ('best', 'latest', …) or a checkpoint folder (the one a prediction set came from). */
 export interface PredictionChoice {
-  runId: string
-  /** 'best' | 'latest' | 'epoch-N' | 'step-N' */
-  checkpoint: string
+  source: PredictionSource
+  /** Average with the mirrored crop, as the prediction set being looked at was made (default true). */
+  flip: boolean
+  /** For a checkpoint folder: what the picker calls it. */
+  label?: string
 }
 
 /** A person's prediction with its heatmaps as bytes (joint-major, heatmapSize² per joint). */
@@ -47,7 +50,8 @@ export const usePredictionsStore = defineStore('predictions', () => {
     } catch {
       runs.value = []
     }
-    if (choice.value && !runs.value.some((r) => r.id === choice.value!.runId)) choice.value = null
+    const source = choice.value?.source
+    if (source?.kind === 'run' && !runs.value.some((r) => r.id === source.runId)) choice.value = null
   }
 
   function choose(next: PredictionChoice | null): void {
@@ -56,8 +60,20 @@ export const usePredictionsStore = defineStore('predictions', () => {
     error.value = null
   }
 
+  /** Shows the checkpoint a prediction set was made with (the Dataset view's ranking, the Evaluate view's links). */
+  async function chooseSet(setId: number): Promise<void> {
+    try {
+      const set = (await call('listPredictionSets', {})).find((s) => s.id === setId)
+      if (!set || set.kind !== 'run') return
+      const same = choice.value?.source.kind === 'checkpoint' && choice.value.source.path === set.origin
+      if (!same) choose({ source: { kind: 'checkpoint', path: set.origin }, flip: set.flip, label: set.name })
+    } catch (e) {
+      error.value = e instanceof ApiError || e instanceof Error ? e.message : String(e)
+    }
+  }
+
   function keyOf(imageId: number, revisionKey: string): string {
-    return `${choice.value!.runId}/${choice.value!.checkpoint}/${imageId}/${revisionKey}`
+    return `${JSON.stringify(choice.value)}/${imageId}/${revisionKey}`
   }
 
   /**
@@ -73,7 +89,7 @@ export const usePredictionsStore = defineStore('predictions', () => {
     const mine = ++token
     let pending = cache.get(key)
     if (!pending) {
-      pending = call('predictImage', { imageId, source: { kind: 'run', runId: choice.value.runId, checkpoint: choice.value.checkpoint } })
+      pending = call('predictImage', { imageId, source: choice.value.source, flip: choice.value.flip })
       cache.set(key, pending)
       pending.catch(() => cache.delete(key))
       while (cache.size > CACHE) cache.delete(cache.keys().next().value!)
@@ -118,6 +134,7 @@ export const usePredictionsStore = defineStore('predictions', () => {
     byPerson,
     loadRuns,
     choose,
+    chooseSet,
     load,
     toggleVisible,
     toggleHeatmap
