@@ -77,12 +77,30 @@ describe('dataset requests', () => {
     expect((await call('listDirectory', { path: root })).entries).toContainEqual({ name: 'out.json', kind: 'file', size: expect.any(Number) })
   })
 
+  it('keeps serving the committed state while an import writes, and pauses edits', async () => {
+    const before = (await call('listImages', { limit: 1, withPeople: true })).images[0]
+    const during: Promise<unknown>[] = []
+    const unsubscribe = workbench.events.subscribe((name, payload) => {
+      const progress = payload as Payload<'progress'>
+      if (name !== 'progress' || progress.kind !== 'import' || progress.stage !== 'writing' || during.length) return
+      // Handlers run synchronously up to their first await: these run inside the import's write.
+      during.push(workbench.call('listImages', { limit: 1 }), workbench.call('editPerson', { personId: before.people![0].id, operation: { op: 'deleteJoint', joint: 0 } }))
+    })
+    const total = (await call('listImages', {})).total
+    await call('importAnnotations', { file: join(process.cwd(), '../shared/data/mpii/val.h5') })
+    unsubscribe()
+    const [list, edit] = (await Promise.all(during)) as Awaited<ReturnType<typeof workbench.call>>[]
+    expect(list).toMatchObject({ ok: true, result: { total } })
+    expect(edit).toMatchObject({ ok: false, error: { code: 'conflict', message: expect.stringMatching(/importing val\.h5 is running on this project/) } })
+    expect((await call('listImages', {})).total).toBe(total + 2729)
+  })
+
   it('answers bad requests and bad files with one clear error', async () => {
     const badOp = await workbench.handle('editPerson', { personId: 1, operation: { op: 'moveJoint', joint: 16, x: 1, y: 1 } })
     expect(badOp).toMatchObject({ ok: false, error: { code: 'invalid_request', field: 'operation.joint' } })
     const badFile = await workbench.call('importAnnotations', { file: join(FIXTURES, 'mpii-release-wrong-type.mat') })
     expect(badFile).toMatchObject({ ok: false, error: { code: 'bad_input' } })
     expect(!badFile.ok && badFile.error.message).toMatch(/RELEASE\.annolist\(2\)\.annorect\(1\)\.objpos: expected a struct/)
-    expect(await workbench.call('getImage', { imageId: 999 })).toMatchObject({ ok: false, error: { code: 'not_found', message: 'no image 999 in this project' } })
+    expect(await workbench.call('getImage', { imageId: 99999 })).toMatchObject({ ok: false, error: { code: 'not_found', message: 'no image 99999 in this project' } })
   })
 })

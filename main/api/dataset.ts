@@ -14,6 +14,7 @@ import type { ImageInfo } from '../dataset/model'
 import { datasetOf } from '../dataset/project-dataset'
 import { datasetStats, getImage, listImages } from '../dataset/queries'
 import { changesSince, labelMark, personHistory, redo, restoreRevision, undo, undoState, type ChangeResult } from '../dataset/revisions'
+import { assertWritable } from '../dataset/write-lock'
 import type { OpenProject } from '../workspace/workspace'
 import type { ApiContext, HandlersFor } from './context'
 
@@ -103,7 +104,11 @@ export const datasetHandlers: HandlersFor<DatasetRequests> = {
     })
   },
 
-  attachImages: ({ dir }, ctx) => attachImagesFolder(db(ctx), dir),
+  attachImages: ({ dir }, ctx) => {
+    const database = db(ctx)
+    assertWritable(database)
+    return attachImagesFolder(database, dir)
+  },
 
   exportAnnotations: (params, ctx) => {
     const database = db(ctx)

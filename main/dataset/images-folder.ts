@@ -15,6 +15,7 @@ import { dirname, isAbsolute, relative, resolve, sep } from 'node:path'
 import sharp from 'sharp'
 import { badInput } from '../errors'
 import { statement, type Db } from './db'
+import { isWriteLocked } from './write-lock'
 
 export interface FolderScan {
   dir: string
@@ -121,7 +122,8 @@ export async function ensureImageSize(db: Db, imageId: number): Promise<{ width:
     if (!meta.width || !meta.height) return null
     // The stored pixel grid, which is what annotation coordinates refer to (EXIF orientation ignored).
     const size = { width: meta.width, height: meta.height }
-    statement(db, 'UPDATE images SET width = ?, height = ? WHERE id = ?').run(size.width, size.height, imageId)
+    // While an import holds the write lock the size is not stored (it is read again next time).
+    if (!isWriteLocked(db)) statement(db, 'UPDATE images SET width = ?, height = ? WHERE id = ?').run(size.width, size.height, imageId)
     return size
   } catch {
     return null

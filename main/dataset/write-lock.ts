@@ -21,3 +21,8 @@ export function assertWritable(db: Db): void {
   const current = held.get(db.name)
   if (current) throw conflict(`${current} is running on this project; edits are paused until it finishes`)
 }
+
+/** Whether an import is writing to this database (optional writes, like caching an image size, skip then). */
+export function isWriteLocked(db: Db): boolean {
+  return held.has(db.name)
+}
