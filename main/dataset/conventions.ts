@@ -63,8 +63,9 @@ export function jointToPoseH5(joint: Joint): { x: number; y: number; visible: nu
 
 /**
  * HRNet/MMPose JSON: joints_vis 1 = annotated (visible or occluded), 0 = missing ([-1, -1]). The format
- * cannot say "occluded", so the workbench adds an optional `is_visible` list (MPII's meaning, 16 x 0/1)
- * that it writes on export and reads when present; HRNet and MMPose ignore unknown keys.
+ * cannot say "occluded" nor hold the head box, so the workbench adds two optional keys that it writes on
+ * export and reads when present: `is_visible` (MPII's meaning, 16 x 0/1) and `head_box` ([x1, y1, x2,
+ * y2], 1-based). HRNet and MMPose ignore unknown keys.
  */
 export function jointFromMmpose(x: number, y: number, vis: number | undefined, isVisible: number | undefined): Joint {
   if (vis === 0 || (vis === undefined && x <= 0 && y <= 0)) return { x: null, y: null, state: 'missing' }

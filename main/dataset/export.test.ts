@@ -75,7 +75,8 @@ describe('export', () => {
     const file = join(source.dir, 'mpii_val.json')
     expect(await exportAnnotations(source.db, { format: 'mmpose-json', file })).toMatchObject({ people: 2958, skipped: 0 })
     const entries = JSON.parse(readFileSync(file, 'utf8'))
-    expect(Object.keys(entries[0]).sort()).toEqual(['center', 'image', 'is_visible', 'joints', 'joints_vis', 'scale'])
+    expect(Object.keys(entries[0]).sort()).toEqual(['center', 'head_box', 'image', 'is_visible', 'joints', 'joints_vis', 'scale'])
+    expect(entries[0].head_box).toEqual([914, 79, 1031, 237])
     expect(entries[0].joints[1]).toEqual([-1, -1])
     expect(entries[0].joints_vis[1]).toBe(0)
     await importAnnotations(target.db, { file })
@@ -86,6 +87,7 @@ describe('export', () => {
     const targetStates = annotatedPeople(target.db).flatMap((p) => p.annotation.joints.map((j) => j.state))
     expect(targetStates).toEqual(sourceStates)
     expect(targetStates.filter((s) => s === 'occluded').length).toBe(10243)
+    expect(annotatedPeople(target.db).map((p) => p.annotation.headBox)).toEqual(annotatedPeople(source.db).map((p) => p.annotation.headBox))
   })
 
   it('exports the labels as they were at a mark, or one split only', async () => {

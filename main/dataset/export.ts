@@ -4,7 +4,7 @@
 //
 //   'mmpose-json'  HRNet/MMPose list: image, center, scale (raw MPII), joints 16 x [x, y] (1-based),
 //                  joints_vis (1 annotated, 0 missing = [-1, -1]), plus the workbench's is_visible list
-//                  (occlusion; ignored by HRNet and MMPose)
+//                  (occlusion) and head_box [x1, y1, x2, y2] where known (both ignored by HRNet and MMPose)
 //   'pose-h5'      pose-hg-train layout: centre/scale adjusted, part (0, 0) for missing joints, visible,
 //                  normalize (0.6 x head diagonal; 0 where the head box is unknown), index/person 0-based
 //                  (-1 where unknown). Joint coordinates are written as stored (not integer-truncated).
@@ -68,13 +68,15 @@ export async function exportAnnotations(db: Db, options: ExportOptions, { onProg
 function mmposeJson(people: AnnotatedPerson[]): string {
   const entries = people.map((p) => {
     const joints = p.annotation.joints.map(jointToMmpose)
+    const box = p.annotation.headBox
     return {
       image: p.imageName,
       center: [p.annotation.center!.x, p.annotation.center!.y],
       scale: p.annotation.scale!,
       joints: joints.map((j) => j.xy),
       joints_vis: joints.map((j) => j.vis),
-      is_visible: joints.map((j) => j.isVisible)
+      is_visible: joints.map((j) => j.isVisible),
+      ...(box ? { head_box: [box.x1, box.y1, box.x2, box.y2] } : {})
     }
   })
   return JSON.stringify(entries)

@@ -179,7 +179,7 @@ describe('JSON layouts', () => {
       file,
       JSON.stringify([
         { image: 'x.jpg', center: [966, 340], scale: 4.718488, joints, joints_vis: vis },
-        { image: 'x.jpg', center: [316, 200], scale: 2, joints, joints_vis: vis, is_visible: vis.map((_, j) => (j === 7 ? 0 : 1)) },
+        { image: 'x.jpg', center: [316, 200], scale: 2, joints, joints_vis: vis, is_visible: vis.map((_, j) => (j === 7 ? 0 : 1)), head_box: [300, 100, 340, 150] },
         { image: 'y.jpg', center: [50, 60], scale: 1 }
       ])
     )
@@ -192,6 +192,7 @@ describe('JSON layouts', () => {
     expect(x.people[0].joints[4]).toEqual({ x: null, y: null, state: 'missing' })
     expect(x.people[0].joints[7].state).toBe('visible')
     expect(x.people[1].joints[7]).toEqual({ x: 107, y: 207, state: 'occluded' })
+    expect(x.people.map((p) => p.headBox)).toEqual([null, { x1: 300, y1: 100, x2: 340, y2: 150 }])
     // Same file again: every person is known by image, centre and scale.
     expect(await importAnnotations(project.db, { file })).toMatchObject({ peopleAdded: 0, duplicates: 3 })
   })
@@ -313,6 +314,10 @@ describe('bad files leave the database as it was', () => {
     await expectRefused(file, /: entry 1: joints: must be 16 \[x, y\] pairs$/)
     writeFileSync(file, JSON.stringify([{ ...entries[0], scale: 'big' }]))
     await expectRefused(file, /: entry 0: scale must be a number, got "big"$/)
+    writeFileSync(file, JSON.stringify([{ ...entries[0], joints: entries[0].joints.map((p, j) => (j === 5 ? [1, 'x'] : p)) }]))
+    await expectRefused(file, /: entry 0: joints\.5: must be a list of 2 numbers$/)
+    writeFileSync(file, JSON.stringify([{ ...entries[0], head_box: [1, 2, 3] }]))
+    await expectRefused(file, /: entry 0: head_box: must be a list of 4 numbers$/)
   })
 
   it('a file of no known format', async () => {

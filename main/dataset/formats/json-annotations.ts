@@ -62,15 +62,16 @@ function parseMmpose(entries: unknown[], file: string, split?: Split): ParsedAnn
   const fileSplit = split ?? splitFromFileName(file)
   entries.forEach((raw, i) => {
     const entry = objectAt(raw, file, i)
-    const where = `${file}: entry ${i}`
+    // Messages are built only on failure: an MPII-sized file has 40,000 entries of 16 joints.
+    const where: Where = () => `${file}: entry ${i}`
     const image = stringField(entry, 'image', where)
-    const center = pair(entry.center, `${where}: center`)
+    const center = numbers(entry.center, 2, where, 'center')
     const scale = numberField(entry, 'scale', where)
     const joints = emptyJoints()
     if (entry.joints !== undefined) {
-      const xy = pairs(entry.joints, `${where}: joints`)
-      const vis = entry.joints_vis === undefined ? null : numbers(entry.joints_vis, JOINT_COUNT, `${where}: joints_vis`)
-      const isVisible = entry.is_visible === undefined ? null : numbers(entry.is_visible, JOINT_COUNT, `${where}: is_visible`)
+      const xy = pairs(entry.joints, where, 'joints')
+      const vis = entry.joints_vis === undefined ? null : numbers(entry.joints_vis, JOINT_COUNT, where, 'joints_vis')
+      const isVisible = entry.is_visible === undefined ? null : numbers(entry.is_visible, JOINT_COUNT, where, 'is_visible')
       for (let j = 0; j < JOINT_COUNT; j++) joints[j] = jointFromMmpose(xy[j][0], xy[j][1], vis?.[j], isVisible?.[j])
     }
     images.add({ name: image, split: fileSplit ?? 'unknown', splitIsAuthoritative: fileSplit !== null })
@@ -89,11 +90,11 @@ function parseBearpaw(entries: unknown[], file: string): ParsedAnnotations {
   const people: ParsedPerson[] = []
   entries.forEach((raw, i) => {
     const entry = objectAt(raw, file, i)
-    const where = `${file}: entry ${i}`
+    const where: Where = () => `${file}: entry ${i}`
     const image = stringField(entry, 'img_paths', where)
-    const objpos = pair(entry.objpos, `${where}: objpos`)
+    const objpos = numbers(entry.objpos, 2, where, 'objpos')
     const scale = numberField(entry, 'scale_provided', where)
-    const self = triples(entry.joint_self, `${where}: joint_self`)
+    const self = triples(entry.joint_self, where, 'joint_self')
     const joints: Joint[] = self.map(([x, y, v]) => jointFromBearpaw(x, y, v))
     const validation = optionalNumber(entry, 'isValidation', where)
     images.add({
@@ -115,25 +116,27 @@ function parseBearpaw(entries: unknown[], file: string): ParsedAnnotations {
 }
 
 type Entry = Record<string, unknown>
+/** The entry being read, for messages ("file.json: entry 17"). */
+type Where = () => string
 
 function objectAt(raw: unknown, file: string, i: number): Entry {
   if (!raw || typeof raw !== 'object' || Array.isArray(raw)) throw badInput(`${file}: entry ${i} is not an object`, `${i}`)
   return raw as Entry
 }
 
-function stringField(entry: Entry, name: string, where: string): string {
+function stringField(entry: Entry, name: string, where: Where): string {
   const value = entry[name]
-  if (typeof value !== 'string' || value.trim() === '') throw badInput(`${where}: ${name} must be a non-empty string, got ${JSON.stringify(value)}`, name)
+  if (typeof value !== 'string' || value.trim() === '') throw badInput(`${where()}: ${name} must be a non-empty string, got ${JSON.stringify(value)}`, name)
   return value.trim()
 }
 
-function numberField(entry: Entry, name: string, where: string): number {
+function numberField(entry: Entry, name: string, where: Where): number {
   const value = entry[name]
-  if (typeof value !== 'number' || !Number.isFinite(value)) throw badInput(`${where}: ${name} must be a number, got ${JSON.stringify(value)}`, name)
+  if (typeof value !== 'number' || !Number.isFinite(value)) throw badInput(`${where()}: ${name} must be a number, got ${JSON.stringify(value)}`, name)
   return value
 }
 
-function optionalNumber(entry: Entry, name: string, where: string): number | undefined {
+function optionalNumber(entry: Entry, name: string, where: Where): number | undefined {
   return entry[name] === undefined ? undefined : numberField(entry, name, where)
 }
 
@@ -142,29 +145,34 @@ function positiveInt(value: number | undefined): number | undefined {
 }
 
 /** The workbench's optional `head_box` key: [x1, y1, x2, y2], MPII's head rectangle. */
-function headBoxOf(entry: Entry, where: string): { x1: number; y1: number; x2: number; y2: number } | null {
+function headBoxOf(entry: Entry, where: Where): { x1: number; y1: number; x2: number; y2: number } | null {
   if (entry.head_box === undefined) return null
-  const [x1, y1, x2, y2] = numbers(entry.head_box, 4, `${where}: head_box`)
+  const [x1, y1, x2, y2] = numbers(entry.head_box, 4, where, 'head_box')
   return { x1, y1, x2, y2 }
 }
 
-function numbers(value: unknown, length: number, where: string): number[] {
-  if (!Array.isArray(value) || value.length !== length || !value.every((v) => typeof v === 'number' && Number.isFinite(v))) {
-    throw badInput(`${where}: must be a list of ${length} numbers`, where.split(': ').pop())
+function isNumberList(value: unknown, length: number): value is number[] {
+  if (!Array.isArray(value) || value.length !== length) return false
+  for (let k = 0; k < length; k++) {
+    const v = value[k]
+    if (typeof v !== 'number' || !Number.isFinite(v)) return false
   }
-  return value as number[]
+  return true
 }
 
-function pair(value: unknown, where: string): [number, number] {
-  return numbers(value, 2, where) as [number, number]
+function numbers(value: unknown, length: number, where: Where, field: string): number[] {
+  if (!isNumberList(value, length)) throw badInput(`${where()}: ${field}: must be a list of ${length} numbers`, field)
+  return value
 }
 
-function pairs(value: unknown, where: string): [number, number][] {
-  if (!Array.isArray(value) || value.length !== JOINT_COUNT) throw badInput(`${where}: must be ${JOINT_COUNT} [x, y] pairs`, where.split(': ').pop())
-  return value.map((p, j) => pair(p, `${where}.${j}`))
+function pairs(value: unknown, where: Where, field: string): [number, number][] {
+  if (!Array.isArray(value) || value.length !== JOINT_COUNT) throw badInput(`${where()}: ${field}: must be ${JOINT_COUNT} [x, y] pairs`, field)
+  for (let j = 0; j < JOINT_COUNT; j++) if (!isNumberList(value[j], 2)) numbers(value[j], 2, where, `${field}.${j}`)
+  return value as [number, number][]
 }
 
-function triples(value: unknown, where: string): [number, number, number][] {
-  if (!Array.isArray(value) || value.length !== JOINT_COUNT) throw badInput(`${where}: must be ${JOINT_COUNT} [x, y, visible] triples`, where.split(': ').pop())
-  return value.map((p, j) => numbers(p, 3, `${where}.${j}`) as [number, number, number])
+function triples(value: unknown, where: Where, field: string): [number, number, number][] {
+  if (!Array.isArray(value) || value.length !== JOINT_COUNT) throw badInput(`${where()}: ${field}: must be ${JOINT_COUNT} [x, y, visible] triples`, field)
+  for (let j = 0; j < JOINT_COUNT; j++) if (!isNumberList(value[j], 3)) numbers(value[j], 3, where, `${field}.${j}`)
+  return value as [number, number, number][]
 }
