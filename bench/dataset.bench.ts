@@ -151,6 +151,12 @@ try {
       page: page.median < GOALS.pageMs,
       edit: edit.median < GOALS.editMs
     },
+    /** The same goals against CPU time: what the figures would be with the cores to ourselves. */
+    meetsGoalsOnCpuTime: {
+      index: indexCpuSeconds < GOALS.indexSeconds,
+      page: page.cpuMedian < GOALS.pageMs,
+      edit: edit.cpuMedian < GOALS.editMs
+    },
     at: new Date().toISOString()
   }
   console.table([
@@ -162,7 +168,8 @@ try {
     { measure: '  undo (ms)', ...undoStep, goal: '' },
     { measure: '  edit, synchronous=FULL (ms)', ...editFull, goal: '' }
   ])
-  console.log(`database ${result.databaseMB} MB; goals met: ${JSON.stringify(result.meetsGoals)}; load average at start ${result.loadAverageAtStart}`)
+  console.log(`database ${result.databaseMB} MB; load average at start ${result.loadAverageAtStart}`)
+  console.log(`goals met (wall): ${JSON.stringify(result.meetsGoals)}; on CPU time: ${JSON.stringify(result.meetsGoalsOnCpuTime)}`)
   const out = join(dirname(fileURLToPath(import.meta.url)), 'results')
   mkdirSync(out, { recursive: true })
   writeFileSync(join(out, 'dataset.json'), JSON.stringify(result, null, 2) + '\n')

@@ -96,20 +96,19 @@ export function peopleOfImages(db: Db, imageIds: number[]): Map<number, Person[]
     `SELECT ${PERSON_COLUMNS} FROM people WHERE deleted = 0 AND image_id IN (SELECT value FROM json_each(?)) ORDER BY id`
   ).all(ids) as PersonRow[]
   const joints = new Map<number, Joint[]>()
-  for (const row of rows) joints.set(row.id, emptyJoints())
+  for (const row of rows) joints.set(row.id, new Array<Joint>(JOINT_COUNT))
   if (rows.length > 0) {
     // Raw rows (arrays): a page of 200 images brings ~5,000 joint rows, and objects per row cost more than the query.
-    const jointRows = statement(
-      db,
-      `SELECT j.person_id, j.joint, j.x, j.y, j.state FROM people p JOIN joints j ON j.person_id = p.id
-       WHERE p.deleted = 0 AND p.image_id IN (SELECT value FROM json_each(?))`
-    )
+    const jointRows = statement(db, 'SELECT person_id, joint, x, y, state FROM joints WHERE person_id IN (SELECT value FROM json_each(?))')
       .raw(true)
-      .all(ids) as [number, number, number | null, number | null, number][]
+      .all(JSON.stringify(rows.map((r) => r.id))) as [number, number, number | null, number | null, number][]
     for (const [personId, joint, x, y, state] of jointRows) joints.get(personId)![joint] = { x, y, state: STATE_OF_CODE[state] }
   }
   for (const row of rows) {
-    const { deleted: _deleted, ...person } = toPerson(row, joints.get(row.id)!)
+    const list = joints.get(row.id)!
+    // Every person has 16 joint rows; a gap could only come from a hand-edited database.
+    for (let j = 0; j < JOINT_COUNT; j++) list[j] ??= { x: null, y: null, state: 'missing' }
+    const { deleted: _deleted, ...person } = toPerson(row, list)
     byImage.get(row.image_id)!.push(person)
   }
   return byImage
