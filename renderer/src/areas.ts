@@ -15,5 +15,8 @@ export interface Area {
 export const areas: Area[] = [
   { id: 'projects', title: 'Projects', key: '1', needsProject: false, view: () => import('./views/ProjectsView.vue') },
   { id: 'dataset', title: 'Dataset', key: '2', needsProject: true, view: () => import('./views/DatasetView.vue') },
-  { id: 'annotate', title: 'Annotate', key: '3', needsProject: true, view: () => import('./views/AnnotateView.vue') }
+  { id: 'annotate', title: 'Annotate', key: '3', needsProject: true, view: () => import('./views/AnnotateView.vue') },
+  { id: 'train', title: 'Train', key: '4', needsProject: true, view: () => import('./views/TrainView.vue') },
+  { id: 'evaluate', title: 'Evaluate', key: '5', needsProject: true, view: () => import('./views/EvaluateView.vue') },
+  { id: 'compare', title: 'Compare', key: '6', needsProject: true, view: () => import('./views/CompareView.vue') }
 ]
