@@ -194,7 +194,9 @@ async function longRun(minutes: number) {
     const config = trainPresets.demo
     // epochs of ~2 minutes, so PCKh is measured often enough to read off 10 and 20 minutes
     const stepsPerEpoch = Number(option('--long-steps-per-epoch') ?? 100)
-    const reply = await workbench.call('startRun', { preset: 'demo', overrides: { epochs: 1000, stepsPerEpoch, lrMilestones: [] } })
+    // --long-overrides '{"model":{"nFeats":32}}' tries another demo config (to choose the preset by measuring)
+    const extra = JSON.parse(option('--long-overrides') ?? '{}') as Record<string, unknown>
+    const reply = await workbench.call('startRun', { preset: 'demo', overrides: { epochs: 1000, stepsPerEpoch, lrMilestones: [], ...extra } })
     if (!reply.ok) throw new Error(reply.error.message)
     runId = reply.result.id
     trainingStarted = performance.now()
@@ -206,6 +208,7 @@ async function longRun(minutes: number) {
     const at = (limit: number) => epochs.filter((e) => e.minutes <= limit).at(-1) ?? null
     return {
       minutes,
+      overrides: extra,
       generationSeconds: round(generationSeconds, 1),
       trainPeople: detail.result.trainPeople,
       valPeople: detail.result.valPeople,

@@ -12,8 +12,9 @@ const USAGE = `train [--preset demo|paper] [--config FILE.json] [--backend auto|
 train --resume RUN
 
   --preset NAME       demo (default; small, minutes on a CPU) or paper (the authors' 2-stack recipe)
-  --config FILE       JSON: {"preset": "demo", "model": {"nStack": 2, ...}, "batchSize": 8, ...} (any
-                      field of a run's config; see 'runs show RUN --json' for one); flags override it
+  --config FILE       JSON: {"preset": "demo", "model": {"nStack": 2, ...}, "batchSize": 8, ...}: any
+                      fields of a run's config (the "config" of 'runs show RUN --json' works as it is);
+                      flags override it
   --backend NAME      training engine (default: the backend setting, 'auto' = fastest available)
   --from RUN          fine-tune: start from RUN's checkpoint (best by default) on the current labels
   --resume RUN        continue a stopped or failed run from its latest checkpoint
