@@ -1,25 +1,20 @@
-// The workbench's whole loop in Chromium through the web host, on the demo project: a first run trained
-// (through the contract, to save time), a joint corrected, a fine-tune of that run started from the
-// Train form and watched (steps, images/s, heatmaps), both runs evaluated from the Evaluate view, the
-// CSV exported and read back, and the two runs compared side by side with their predictions stepped
-// through. Runs are tiny (one epoch of a few steps) so the test stays within a few minutes on 2 cores.
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
+// The workbench's whole loop in Chromium through the web host, on a (small) demo project: a first run
+// trained (through the contract, to save time), a joint corrected in the editor, a fine-tune of that run
+// started from the Train form and watched (steps, images/s, heatmaps), both runs evaluated from the
+// Evaluate view, the worst case opened in the editor, the CSV exported and read back, and the two runs
+// compared side by side with their predictions stepped through. Runs are tiny (one epoch of a few
+// steps) so the test stays within a few minutes on 2 cores.
+import { readFileSync, rmSync } from 'node:fs'
 import type { Browser, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import type { ImageDetail } from '../contract'
 import { launchChromium, watchErrors } from './support/browser'
 import { screenshotPath } from './support/paths'
+import { pageApi, routeParam, smallDemoDataDir, viewScreenshot, waitForRunStatus } from './support/small-demo'
 import { serveWorkbench, type ServedWorkbench } from './support/web-host'
-import { Workbench } from '../main/workbench'
 
 const TINY = { epochs: 1, stepsPerEpoch: 3, batchSize: 4, valLimit: 16 }
-/**
- * The demo project at a twentieth of its default size: the same generator and importer, but a
- * validation split of 20 people, so scoring a checkpoint over it (flip test included) takes seconds
- * on the CPU backends rather than minutes.
- */
-const DEMO_SIZE = { people: 100, valFraction: 0.2 }
+const HEAD_TOP = 9
 
 let served: ServedWorkbench
 let dataDir: string
@@ -29,29 +24,15 @@ let errors: string[]
 const started = Date.now()
 const log = (what: string) => console.log(`[loop ${((Date.now() - started) / 1000).toFixed(1)} s] ${what}`)
 
-/** A data folder holding a small demo project, opened by the web host as the last project used. */
-async function smallDemoDataDir(): Promise<string> {
-  const dir = mkdtempSync(join(tmpdir(), 'wb-e2e-loop-'))
-  const workbench = new Workbench({ host: 'cli', dataDir: dir })
-  try {
-    const reply = await workbench.call('createDemoProject', DEMO_SIZE)
-    if (!reply.ok) throw new Error(`createDemoProject: ${reply.error.message}`)
-  } finally {
-    await workbench.dispose()
-  }
-  return dir
-}
-
 beforeAll(async () => {
   dataDir = await smallDemoDataDir()
-  log('small demo project made')
   served = await serveWorkbench({ dataDir })
   browser = await launchChromium()
   page = await browser.newPage({ viewport: { width: 1440, height: 900 }, acceptDownloads: true })
   errors = watchErrors(page)
   await page.goto(served.url)
   await page.waitForSelector('[data-area="train"]')
-  log('web host up')
+  log('web host up on a small demo project')
 }, 240_000)
 
 afterAll(async () => {
@@ -60,15 +41,8 @@ afterAll(async () => {
   if (dataDir) rmSync(dataDir, { recursive: true, force: true })
 })
 
-async function api<T>(fn: string, params: unknown): Promise<T> {
-  const reply = await page.evaluate(
-    async ([name, p]) => (window.api as unknown as Record<string, (p: unknown) => Promise<unknown>>)[name as string](p),
-    [fn, params] as const
-  )
-  const r = reply as { ok: boolean; result?: T; error?: { message: string } }
-  if (!r.ok) throw new Error(`${fn}: ${r.error?.message}`)
-  return r.result as T
-}
+const api = <T>(method: string, params: unknown) => pageApi<T>(page, method, params)
+const shot = (name: string) => viewScreenshot(page, screenshotPath(name))
 
 interface RunSummary {
   id: string
@@ -78,36 +52,18 @@ interface RunSummary {
   step: number
 }
 
-async function waitForRun(runId: string, status: string, timeoutMs = 180_000): Promise<RunSummary> {
-  const until = Date.now() + timeoutMs
-  for (;;) {
-    const { runs } = await api<{ runs: RunSummary[] }>('listRuns', {})
-    const run = runs.find((r) => r.id === runId)!
-    if (run.status === status) return run
-    if (run.status === 'failed') throw new Error(`run ${runId} failed: ${JSON.stringify(run)}\n${served.output()}`)
-    if (Date.now() > until) throw new Error(`run ${runId} still ${run.status} after ${timeoutMs} ms`)
-    await new Promise((resolve) => setTimeout(resolve, 500))
-  }
-}
-
-interface PersonRecord {
-  id: number
-  joints: { x: number | null; y: number | null; state: string }[]
-}
-
-/** The whole view: the page scrolls inside the shell's content area, so the viewport grows to fit it. */
-async function shot(name: string): Promise<void> {
-  const viewport = page.viewportSize()!
-  const height = await page.evaluate(() => document.querySelector('main.content')?.scrollHeight ?? 0)
-  await page.setViewportSize({ width: viewport.width, height: Math.max(viewport.height, height + 40) })
-  await page.waitForTimeout(250)
-  await page.screenshot({ path: screenshotPath(name) })
-  await page.setViewportSize(viewport)
-}
-
-/** A query parameter of the hash route (`#/evaluate?set=3`). */
-function routeParam(name: string): string | null {
-  return new URLSearchParams(new URL(page.url()).hash.split('?')[1] ?? '').get(name)
+/** A joint handle's place on screen in the editor's Konva stage. */
+function handleOnScreen(personId: number, joint: number): Promise<{ x: number; y: number; scale: number }> {
+  return page.evaluate(
+    ([p, j]) => {
+      const konva = (window as unknown as { Konva: { stages: import('konva').default.Stage[] } }).Konva
+      const stage = konva.stages.find((s) => s.findOne(`.joint-${p}-${j}`))!
+      const at = stage.findOne(`.joint-${p}-${j}`)!.getAbsolutePosition()
+      const box = stage.container().getBoundingClientRect()
+      return { x: box.left + at.x, y: box.top + at.y, scale: stage.scaleX() }
+    },
+    [personId, joint] as const
+  )
 }
 
 describe('the retrain loop in Chromium', () => {
@@ -117,17 +73,30 @@ describe('the retrain loop in Chromium', () => {
 
   it('trains a first tiny run through the contract', async () => {
     baseRun = await api<RunSummary>('startRun', { preset: 'demo', name: 'PRM-B base', backend: 'auto', overrides: TINY })
-    baseRun = await waitForRun(baseRun.id, 'completed')
+    baseRun = await waitForRunStatus(page, baseRun.id, 'completed')
     log(`base run completed at step ${baseRun.step}`)
     expect(baseRun.step).toBe(TINY.stepsPerEpoch)
   })
 
-  it('corrects a joint, and the Train view shows the run is one edit behind', async () => {
-    const page0 = await api<{ images: { people: PersonRecord[] }[] }>('listImages', { filter: { split: 'train' }, limit: 1, withPeople: true })
-    const person = page0.images[0].people[0]
-    const head = person.joints[9]
-    expect(head.x).not.toBeNull()
-    await api('editPerson', { personId: person.id, operation: { op: 'moveJoint', joint: 9, x: head.x! + 3, y: head.y! - 2 } })
+  it('corrects a joint in the editor, and the Train view shows the run is one edit behind', async () => {
+    const list = await api<{ images: { id: number; people: ImageDetail['people'] }[] }>('listImages', { filter: { split: 'train' }, limit: 20, withPeople: true })
+    const image = list.images.find((i) => i.people.some((p) => p.joints[HEAD_TOP].state === 'visible'))!
+    const person = image.people.find((p) => p.joints[HEAD_TOP].state === 'visible')!
+    await page.goto(`${served.url}#/annotate?image=${image.id}&person=${person.id}&joint=${HEAD_TOP}`)
+    await page.waitForSelector(`[data-view="annotate"][data-image="${image.id}"]`)
+    await page.waitForFunction(
+      ([p, j]) => !!(window as unknown as { Konva?: { stages: { findOne(s: string): unknown }[] } }).Konva?.stages.some((s) => s.findOne(`.joint-${p}-${j}`)),
+      [person.id, HEAD_TOP] as const
+    )
+    const start = await handleOnScreen(person.id, HEAD_TOP)
+    await page.mouse.move(start.x, start.y)
+    await page.mouse.down()
+    for (let i = 1; i <= 10; i++) await page.mouse.move(start.x + 2 * i, start.y + 1.5 * i)
+    await page.mouse.up()
+    await page.waitForSelector('[data-view="annotate"][data-saving="0"]')
+    const after = (await api<ImageDetail>('getImage', { imageId: image.id })).people.find((p) => p.id === person.id)!
+    expect(after.joints[HEAD_TOP].x).toBeCloseTo(person.joints[HEAD_TOP].x! + 20 / start.scale, 1)
+    log('joint corrected in the editor')
 
     await page.click('nav [data-area="train"]')
     await page.waitForSelector('[data-view="train"] [data-test="train-form"]')
@@ -140,8 +109,9 @@ describe('the retrain loop in Chromium', () => {
     const form = page.locator('[data-test="train-form"]')
     await form.locator('input[name="name"]').fill('PRM-B fine-tuned')
     await form.locator('select[name="from"]').selectOption(baseRun.id)
-    // a fine-tune keeps its source's network: the network fields lock
+    // a fine-tune keeps its source's network: the network fields lock, the size stays shown
     await expect.poll(() => form.locator('select[name="variant"]').isDisabled()).toBe(true)
+    await expect.poll(() => form.locator('[data-test="model-size"]').textContent()).toMatch(/parameters/)
     await form.locator('input[name="epochs"]').fill('1')
     await form.locator('input[name="stepsPerEpoch"]').fill('8')
     await form.locator('input[name="batchSize"]').fill(String(TINY.batchSize))
@@ -152,9 +122,10 @@ describe('the retrain loop in Chromium', () => {
     await expect.poll(() => monitor.locator('.title').textContent(), { timeout: 10_000 }).toContain('PRM-B fine-tuned')
     const runId = (await monitor.getAttribute('data-run-id'))!
     expect(runId).not.toBe(baseRun.id)
+    expect(await monitor.textContent()).toContain('fine-tuned from PRM-B base')
     log('fine-tune started')
 
-    // the first steps arrive: throughput is shown
+    // steps arrive: throughput and ETA are shown, the loss chart fills
     await expect.poll(() => monitor.locator('[data-test="images-per-second"] strong').textContent(), { timeout: 120_000, interval: 250 }).toMatch(/\d/)
     log('steps arriving')
     // heatmaps of the fixed validation crop arrive as training goes
@@ -164,43 +135,42 @@ describe('the retrain loop in Chromium', () => {
     log('heatmaps arrived')
     await shot('train-running')
 
-    fineTune = await waitForRun(runId, 'completed')
+    fineTune = await waitForRunStatus(page, runId, 'completed')
     await expect.poll(() => monitor.getAttribute('data-status')).toBe('completed')
     expect(fineTune.step).toBe(8)
+    // the validation PCKh of its epoch and its checkpoint are listed
+    await expect.poll(() => monitor.locator('[data-test="checkpoints"] tbody tr').count()).toBeGreaterThan(0)
     log('fine-tune completed')
-    await page.waitForTimeout(300)
     await shot('train')
   })
 
-  it('evaluates both runs from the Evaluate view', async () => {
+  it('evaluates both runs from the Evaluate view and opens the worst case in the editor', async () => {
     await page.locator('[data-test="run-monitor"] [data-test="evaluate-run"]').click()
     await page.waitForSelector('[data-view="evaluate"]')
     for (const run of [fineTune, baseRun]) {
       await page.locator(`[data-test="set-picker"] [data-run-id="${run.id}"] [data-test="evaluate-checkpoint"]`).click()
       await expect.poll(() => page.locator('[data-test="evaluated-name"]').textContent(), { timeout: 180_000, interval: 500 }).toBe(run.name)
       await page.locator('[data-test="pckh-table"]').waitFor()
-      await expect.poll(() => Number(routeParam('set'))).toSatisfy((id: number) => id > 0 && !setIds.includes(id))
-      setIds.push(Number(routeParam('set')))
+      await expect.poll(() => Number(routeParam(page, 'set'))).toSatisfy((id: number) => id > 0 && !setIds.includes(id))
+      setIds.push(Number(routeParam(page, 'set')))
       log(`evaluated ${run.name}`)
     }
     const table = page.locator('[data-test="pckh-table"]')
-    for (const header of ['Head', 'Shoulder', 'Elbow', 'Wrist', 'Hip', 'Knee', 'Ankle', 'Mean', 'Weighted mean']) {
-      expect(await table.locator('thead').textContent()).toContain(header)
-    }
-    const mean = await table.locator('[data-row="at05"] [data-col="mean"]').textContent()
-    expect(mean).toMatch(/^\d+\.\d\d$/)
+    const header = await table.locator('thead').textContent()
+    for (const column of ['Head', 'Shoulder', 'Elbow', 'Wrist', 'Hip', 'Knee', 'Ankle', 'Mean', 'Weighted mean']) expect(header).toContain(column)
+    for (const col of ['mean', 'weightedMean']) expect(await table.locator(`[data-row="at05"] [data-col="${col}"]`).textContent()).toMatch(/^\d+\.\d\d$/)
     await expect.poll(() => page.locator('[data-test="error-ranking"] tbody tr').count()).toBeGreaterThan(0)
-    expect(setIds.every((id) => id > 0)).toBe(true)
+    await expect.poll(() => page.locator('[data-test="evaluation-history"] tbody tr').count()).toBe(1)
     await shot('evaluate')
 
     // the worst case opens in the editor at its worst joint, with this set's predictions
     const open = page.locator('[data-test="error-ranking"] [data-test="open-in-editor"]').first()
     await open.waitFor()
     const href = (await open.getAttribute('href'))!
-    expect(href).toMatch(/#\/annotate\?image=\d+&person=\d+&joint=\d+&set=\d+/)
+    expect(href).toMatch(/#\/annotate\?image=\d+&person=\d+&joint=\d+&set=\d+$/)
     await open.click()
-    await page.waitForSelector('[data-view="annotate"]')
-    expect(routeParam('person')).toBe(new URLSearchParams(href.split('?')[1]).get('person'))
+    await page.waitForSelector(`[data-view="annotate"][data-image="${new URLSearchParams(href.split('?')[1]).get('image')}"]`)
+    expect(routeParam(page, 'person')).toBe(new URLSearchParams(href.split('?')[1]).get('person'))
     await page.goBack()
     await page.waitForSelector('[data-view="evaluate"] [data-test="pckh-table"]')
   })
@@ -220,7 +190,9 @@ describe('the retrain loop in Chromium', () => {
   it('compares the two runs side by side and steps through where they disagree', async () => {
     await page.click('nav [data-area="compare"]')
     await page.waitForSelector('[data-view="compare"]')
+    // base first: it is the baseline every difference is taken from
     for (const id of [setIds[1], setIds[0]]) await page.locator(`[data-test="set-picker"] [data-set-id="${id}"] input`).check()
+    expect(routeParam(page, 'sets')).toBe(`${setIds[1]},${setIds[0]}`)
     const table = page.locator('[data-test="comparison-table"]')
     await table.waitFor({ timeout: 60_000 })
     expect(await table.locator('tr.set').count()).toBe(2)
@@ -231,9 +203,9 @@ describe('the retrain loop in Chromium', () => {
     await pair.waitFor({ timeout: 60_000 })
     expect(await pair.locator('[data-has-prediction="true"]').count()).toBe(2)
     const first = await pair.getAttribute('data-person-id')
+    expect(first).toBe(await page.locator('[data-test="disagreements"] li.current').getAttribute('data-person-id'))
     await page.locator('[data-test="next-person"]').click()
     await expect.poll(() => pair.getAttribute('data-person-id'), { timeout: 60_000 }).not.toBe(first)
-    await page.waitForTimeout(300)
     log('compared')
     await shot('compare')
 
