@@ -3,6 +3,7 @@ import * as tf from '@tensorflow/tfjs-core'
 import '@tensorflow/tfjs-backend-cpu'
 import { beforeAll, describe, expect, it } from 'vitest'
 import { registerWasmTrainingKernels } from './index'
+import { DEFAULT_CHUNK_BYTES, setChunkBytes } from './conv2d-backprop-filter'
 import { expectClose, onBackend, randomValues, seededRandom } from '../testing/compare'
 
 type Pad = 'valid' | 'same' | number | [[0, 0], [number, number], [number, number], [0, 0]]
@@ -109,8 +110,14 @@ describe('wasm conv backprop kernels match the cpu backend', () => {
     }
   })
 
-  it('a chunked filter gradient (more output pixels than one chunk) matches', async () => {
-    await compareConvGradients({ batch: 3, height: 40, width: 45, inChannels: 6, outChannels: 5, filterHeight: 3, filterWidth: 3, strides: [1, 1], pad: 'same' }, 99)
+  it('a chunked filter gradient (chunks of 11 rows, split inside images) matches', async () => {
+    setChunkBytes(1) // the minimum chunk, 512 pixels: 11 rows of 45
+    try {
+      await compareConvGradients({ batch: 3, height: 40, width: 45, inChannels: 6, outChannels: 5, filterHeight: 3, filterWidth: 3, strides: [1, 1], pad: 'same' }, 99)
+      await compareConvGradients({ batch: 2, height: 33, width: 33, inChannels: 3, outChannels: 4, filterHeight: 5, filterWidth: 5, strides: [2, 2], pad: 'same' }, 98)
+    } finally {
+      setChunkBytes(DEFAULT_CHUNK_BYTES)
+    }
   })
 })
 

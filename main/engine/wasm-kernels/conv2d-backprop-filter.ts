@@ -1,24 +1,38 @@
-// Conv2DBackpropFilter for wasm (tfjs-backend-wasm has none) through the backend's fast Conv2D.
+// Conv2DBackpropFilter for wasm (tfjs-backend-wasm has none) through the backend's fast (XNNPACK) GEMM.
 // dw[kh, kw, i, o] = sum over every output pixel p = (b, oy, ox) of x[b, oy*sh + kh - top, ox*sw + kw - left, i]
-// * dy[p, o]: a GEMM [KH*KW*Cin, P] x [P, Cout], P = batch * OH * OW. XNNPACK runs a 1x1 convolution as a
-// GEMM (input rows = M, input channels = K, filter = the packed right-hand matrix) but does not block the
-// K dimension, so one GEMM over all of P streams a right-hand matrix far larger than the cache. We cut P into
-// chunks of about CHUNK_PIXELS output pixels, build the chunk's im2col rows from a channels-first copy of x
-// and use the chunk of dy as the filter, and add up the partial products.
+// * dy[p, o]: a GEMM [KH*KW*Cin, P] x [P, Cout], P = batch * OH * OW. XNNPACK does not block the contraction
+// dimension, so one GEMM over all of P would stream a right-hand matrix far larger than the cache: P is cut
+// into chunks of about CHUNK_BYTES of dy, each chunk's im2col rows are built from a channels-first
+// copy of x, multiplied by the chunk of dy (BatchMatMul, not transposed: the wasm backend's transposed
+// matmuls are scalar loops), and the partial products are added up.
+// (A 1x1 Conv2D with dy as its filter computes the same GEMM, but the wasm Conv2D re-lays-out a new filter
+// element by element on every call, which for a filter of P x Cout costs more than the multiplication.)
 import type { Conv2DBackpropFilterAttrs, KernelFunc, TensorInfo } from '@tensorflow/tfjs-core'
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm'
 import { callWasmKernel, float32View, freeAll, zerosOutput } from './backend-calls'
 import { assertShape, convGeometry, type ConvGeometry } from './conv-geometry'
 
 const KERNEL = 'Conv2DBackpropFilter'
-/** Output pixels per partial GEMM; picked on the bench shapes (bench/engine.bench.ts). */
-export const CHUNK_PIXELS = 4096
+/**
+ * Output pixels per partial GEMM: enough that the chunk of dy (pixels x Cout floats) fills about 1 MiB,
+ * i.e. stays in cache while XNNPACK streams it once per block of output rows (measured in bench/engine.bench.ts).
+ */
+export const DEFAULT_CHUNK_BYTES = 1 << 20
+let CHUNK_BYTES = DEFAULT_CHUNK_BYTES
+const MIN_CHUNK_PIXELS = 512
+const MAX_CHUNK_PIXELS = 16384
 /** Upper bound on the im2col block of one chunk, in floats (64 MiB). */
 const MAX_IM2COL_FLOATS = 16 * 1024 * 1024
 
+/** For tuning runs and tests. */
+export function setChunkBytes(bytes: number): void {
+  CHUNK_BYTES = bytes
+}
+
 function chunkRows(g: ConvGeometry): number {
   const taps = g.filterHeight * g.filterWidth
-  const byPixels = Math.floor(CHUNK_PIXELS / g.outWidth)
+  const pixels = Math.min(MAX_CHUNK_PIXELS, Math.max(MIN_CHUNK_PIXELS, Math.floor(CHUNK_BYTES / (4 * g.outChannels))))
+  const byPixels = Math.floor(pixels / g.outWidth)
   const byMemory = Math.floor(MAX_IM2COL_FLOATS / (taps * g.inChannels * g.outWidth))
   return Math.max(1, Math.min(g.batch * g.outHeight, byPixels, byMemory))
 }
@@ -36,25 +50,47 @@ function fillIm2col(block: Float32Array, xT: Float32Array, g: ConvGeometry, r0: 
       // the ox for which ix = ox*sw + shift lies inside [0, W)
       const oxLo = Math.min(OW, Math.max(0, Math.ceil(-shift / sw)))
       const oxHi = Math.max(oxLo, Math.min(OW, Math.floor((W - 1 - shift) / sw) + 1))
+      // stride 1 with the input's width (a 'same' convolution): a run of output rows is one shifted run of input
+      const runs = sh === 1 && sw === 1 && OW === W && Math.abs(shift) < W
       const tap = kh * g.filterWidth + kw
       for (let c = 0; c < C; c++) {
         const rowStart = (tap * C + c) * pixels
-        for (let r = 0; r < rows; r++) {
-          const b = Math.floor((r0 + r) / OH)
-          const oy = (r0 + r) % OH
-          const iy = oy * sh + kh - g.padTop
-          const at = rowStart + r * OW
-          if (iy < 0 || iy >= H) {
-            block.fill(0, at, at + OW)
-            continue
-          }
-          const src = ((b * C + c) * H + iy) * W + shift
-          if (oxLo > 0) block.fill(0, at, at + oxLo)
-          if (oxHi < OW) block.fill(0, at + oxHi, at + OW)
-          if (sw === 1) {
-            block.set(xT.subarray(src + oxLo, src + oxHi), at + oxLo)
-          } else {
-            for (let ox = oxLo; ox < oxHi; ox++) block[at + ox] = xT[src + ox * sw]
+        for (let r = r0; r < r0 + rows; ) {
+          const b = Math.floor(r / OH)
+          const segmentEnd = Math.min(r0 + rows, (b + 1) * OH) // the chunk's rows of image b
+          const plane = (b * C + c) * H * W
+          for (; r < segmentEnd; r++) {
+            const oy = r % OH
+            const iy = oy * sh + kh - g.padTop
+            const at = rowStart + (r - r0) * OW
+            if (iy < 0 || iy >= H) {
+              block.fill(0, at, at + OW)
+              continue
+            }
+            if (runs) {
+              // every following row of this image up to the last one inside the input, in one copy
+              const last = Math.min(segmentEnd, r + (H - iy))
+              const n = (last - r) * W
+              const src = plane + iy * W
+              if (shift >= 0) block.set(xT.subarray(src + shift, src + n), at)
+              else block.set(xT.subarray(src, src + n + shift), at - shift)
+              if (shift !== 0) {
+                for (let row = at; row < at + n; row += W) {
+                  if (shift > 0) block.fill(0, row + W - shift, row + W)
+                  else block.fill(0, row, row - shift)
+                }
+              }
+              r = last - 1
+              continue
+            }
+            const src = plane + iy * W + shift
+            if (oxLo > 0) block.fill(0, at, at + oxLo)
+            if (oxHi < OW) block.fill(0, at + oxHi, at + OW)
+            if (sw === 1) {
+              block.set(xT.subarray(src + oxLo, src + oxHi), at + oxLo)
+            } else {
+              for (let ox = oxLo; ox < oxHi; ox++) block[at + ox] = xT[src + ox * sw]
+            }
           }
         }
       }
@@ -78,11 +114,11 @@ export const conv2DBackpropFilterWasm: KernelFunc = ({ inputs, attrs, backend })
   for (let r0 = 0; r0 < rowsTotal; r0 += rowsPerChunk) {
     const rows = Math.min(rowsPerChunk, rowsTotal - r0)
     const pixels = rows * g.outWidth
-    const block = wasm.makeOutput([1, taps * g.inChannels, 1, pixels], 'float32')
-    const dyChunk = wasm.makeOutput([1, 1, pixels, g.outChannels], 'float32')
+    const block = wasm.makeOutput([taps * g.inChannels, pixels], 'float32')
+    const dyChunk = wasm.makeOutput([pixels, g.outChannels], 'float32')
     fillIm2col(float32View(wasm, block), float32View(wasm, xT), g, r0, rows)
     float32View(wasm, dyChunk).set(float32View(wasm, dy).subarray(r0 * rowFloats, (r0 + rows) * rowFloats))
-    const part = callWasmKernel(wasm, 'Conv2D', { x: block, filter: dyChunk }, { strides: 1, pad: 'valid', dataFormat: 'NHWC', dilations: 1 })
+    const part = callWasmKernel(wasm, 'BatchMatMul', { a: block, b: dyChunk }, { transposeA: false, transposeB: false })
     const sum = float32View(wasm, dw)
     const add = float32View(wasm, part)
     for (let i = 0; i < sum.length; i++) sum[i] += add[i]

@@ -7,16 +7,22 @@ import { assertShape, convGeometry, inputGradientPlan, type InputGradientPlan } 
 
 const KERNEL = 'Conv2DBackpropInput'
 
-/** w[kh, kw, i, o] -> w[KH-1-kh, KW-1-kw, o, i] */
+/** w[kh, kw, i, o] -> w[KH-1-kh, KW-1-kw, o, i], in one pass (the wasm Reverse kernel is slow on filters). */
 export function flippedSwappedFilter(backend: BackendWasm, filter: TensorInfo): TensorInfo {
-  const [filterHeight, filterWidth] = filter.shape
-  if (filterHeight === 1 && filterWidth === 1) {
-    return callWasmKernel(backend, 'Transpose', { x: filter }, { perm: [0, 1, 3, 2] })
+  const [KH, KW, I, O] = filter.shape
+  const result = backend.makeOutput([KH, KW, O, I], 'float32')
+  const target = float32View(backend, result)
+  const source = float32View(backend, filter)
+  for (let kh = 0; kh < KH; kh++) {
+    for (let kw = 0; kw < KW; kw++) {
+      const from = ((KH - 1 - kh) * KW + (KW - 1 - kw)) * I * O
+      const to = (kh * KW + kw) * O * I
+      for (let i = 0; i < I; i++) {
+        for (let o = 0; o < O; o++) target[to + o * I + i] = source[from + i * O + o]
+      }
+    }
   }
-  const flipped = callWasmKernel(backend, 'Reverse', { x: filter }, { dims: [0, 1] })
-  const swapped = callWasmKernel(backend, 'Transpose', { x: flipped }, { perm: [0, 1, 3, 2] })
-  freeAll(backend, flipped)
-  return swapped
+  return result
 }
 
 /** dy with sh-1 zero rows between its rows (sw-1 zero columns between its columns), then padded or cropped. */

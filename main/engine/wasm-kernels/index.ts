@@ -1,14 +1,17 @@
 // The project's kernels for tfjs-backend-wasm 4.22, which cannot train a conv net as shipped: it has no
 // Conv2DBackpropFilter nor UnsortedSegmentSum (gather's gradient), its MaxPoolGrad is wrong on negative
-// inputs, its Conv2DBackpropInput is a scalar loop ~10x slower than its XNNPACK Conv2D, and its Slice/SplitV
-// copy the whole input on every call. Importing this module also registers tfjs-core's gradients.
+// inputs, its Conv2DBackpropInput is a scalar loop ~10x slower than its XNNPACK Conv2D, its Slice, SplitV and
+// Unpack copy the whole input for every piece, Identity copies what it could share, and Sum/Mean over the
+// leading (batch and spatial) axes transpose the whole input first. Importing this module also registers
+// tfjs-core's gradients.
 import '@tensorflow/tfjs-backend-wasm'
 import '../gradients'
 import { getKernel, registerKernel, unregisterKernel, type KernelConfig, type KernelFunc } from '@tensorflow/tfjs-core'
 import { conv2DBackpropFilterWasm } from './conv2d-backprop-filter'
 import { conv2DBackpropInputWasm } from './conv2d-backprop-input'
 import { maxPoolGradWasm } from './max-pool-grad'
-import { makeSliceKernel, makeSplitVKernel } from './slice'
+import { makeMeanKernel, makeSumKernel } from './reductions'
+import { makeIdentityKernel, makeSliceKernel, makeSplitVKernel, makeUnpackKernel } from './slice'
 import { unsortedSegmentSumWasm } from './unsorted-segment-sum'
 
 const BACKEND = 'wasm'
@@ -26,7 +29,9 @@ function install(kernelName: string, make: (builtin: KernelConfig | undefined) =
   }
   const kernelFunc = make(current)
   ours.set(kernelName, kernelFunc)
-  registerKernel({ kernelName, backendName: BACKEND, kernelFunc })
+  // the built-in's setup (binding its wasm function) runs when the backend initialises, for registered
+  // kernels only: keep it, since ours may call the built-in and the bench calls it directly
+  registerKernel({ kernelName, backendName: BACKEND, kernelFunc, setupFunc: current?.setupFunc })
 }
 
 function requireBuiltin(kernelName: string, builtin: KernelConfig | undefined): KernelConfig {
@@ -35,7 +40,9 @@ function requireBuiltin(kernelName: string, builtin: KernelConfig | undefined): 
 }
 
 /** The names of the kernels that `registerWasmTrainingKernels` installs for 'wasm'. */
-export const WASM_TRAINING_KERNELS = ['Conv2DBackpropInput', 'Conv2DBackpropFilter', 'MaxPoolGrad', 'UnsortedSegmentSum', 'Slice', 'SplitV'] as const
+export const WASM_TRAINING_KERNELS = [
+  'Conv2DBackpropInput', 'Conv2DBackpropFilter', 'MaxPoolGrad', 'UnsortedSegmentSum', 'Slice', 'SplitV', 'Unpack', 'Identity', 'Sum', 'Mean'
+] as const
 
 /** Registers the project's wasm kernels. Safe to call any number of times, before or after setBackend('wasm'). */
 export function registerWasmTrainingKernels(): void {
@@ -45,6 +52,10 @@ export function registerWasmTrainingKernels(): void {
   install('UnsortedSegmentSum', () => unsortedSegmentSumWasm)
   install('Slice', (builtin) => makeSliceKernel(requireBuiltin('Slice', builtin)))
   install('SplitV', (builtin) => makeSplitVKernel(requireBuiltin('SplitV', builtin)))
+  install('Unpack', (builtin) => makeUnpackKernel(requireBuiltin('Unpack', builtin)))
+  install('Identity', (builtin) => makeIdentityKernel(requireBuiltin('Identity', builtin)))
+  install('Sum', (builtin) => makeSumKernel(requireBuiltin('Sum', builtin)))
+  install('Mean', (builtin) => makeMeanKernel(requireBuiltin('Mean', builtin)))
 }
 
 /** tfjs-backend-wasm's original implementation of a kernel that ours replaced (undefined if it had none). */

@@ -16,8 +16,7 @@ export const maxPoolGradWasm: KernelFunc = ({ inputs, attrs, backend }) => {
   const x = float32View(wasm, input)
   const grad = float32View(wasm, dy)
   const out = float32View(wasm, dx)
-  const best = new Float32Array(C)
-  const bestAt = new Int32Array(C)
+  const window = new Int32Array(info.effectiveFilterHeight * info.effectiveFilterWidth) // offsets of the window's pixels
   for (let b = 0; b < batchSize; b++) {
     for (let oy = 0; oy < OH; oy++) {
       const y0 = oy * info.strideHeight - info.padInfo.top
@@ -27,22 +26,23 @@ export const maxPoolGradWasm: KernelFunc = ({ inputs, attrs, backend }) => {
         const x0 = ox * info.strideWidth - info.padInfo.left
         const xFrom = Math.max(0, x0)
         const xTo = Math.min(W, x0 + info.effectiveFilterWidth)
-        best.fill(Number.NEGATIVE_INFINITY)
-        bestAt.fill(-1)
+        let n = 0
         for (let iy = yFrom; iy < yTo; iy++) {
-          for (let ix = xFrom; ix < xTo; ix++) {
-            const at = ((b * H + iy) * W + ix) * C
-            for (let c = 0; c < C; c++) {
-              const v = x[at + c]
-              if (v > best[c]) {
-                best[c] = v
-                bestAt[c] = at + c
-              }
-            }
-          }
+          for (let ix = xFrom; ix < xTo; ix++) window[n++] = ((b * H + iy) * W + ix) * C
         }
         const from = ((b * OH + oy) * OW + ox) * C
-        for (let c = 0; c < C; c++) if (bestAt[c] >= 0) out[bestAt[c]] += grad[from + c]
+        for (let c = 0; c < C; c++) {
+          let best = Number.NEGATIVE_INFINITY
+          let bestAt = -1
+          for (let k = 0; k < n; k++) {
+            const v = x[window[k] + c]
+            if (v > best) {
+              best = v
+              bestAt = window[k] + c
+            }
+          }
+          if (bestAt >= 0) out[bestAt] += grad[from + c]
+        }
       }
     }
   }

@@ -67,3 +67,32 @@ export function makeSplitVKernel(builtin: KernelConfig): KernelFunc {
     })
   }
 }
+
+/** Unpack (tf.unstack, the gradient of tf.stack): the built-in slices with the whole-copy Slice, once per output. */
+export function makeUnpackKernel(builtin: KernelConfig): KernelFunc {
+  return (args) => {
+    const value = args.inputs.value as TensorInfo
+    if (value.dtype === 'string') return builtin.kernelFunc(args)
+    const rank = value.shape.length
+    const axis = util.parseAxisParam((args.attrs as NamedAttrMap & { axis: number }).axis, value.shape)[0]
+    const outShape = value.shape.filter((_, i) => i !== axis)
+    const begin = new Array<number>(rank).fill(0)
+    const size = value.shape.slice()
+    size[axis] = 1
+    return Array.from({ length: value.shape[axis] }, (_, i) => {
+      begin[axis] = i
+      const part = sliceInPlace(args.backend as unknown as BackendWasm, value, begin, size)
+      return { ...part, shape: outShape }
+    })
+  }
+}
+
+/** Identity shares the input's heap buffer (tensors are immutable) instead of copying it, as the cpu backend does. */
+export function makeIdentityKernel(builtin: KernelConfig): KernelFunc {
+  return (args) => {
+    const x = args.inputs.x as TensorInfo
+    if (x.dtype === 'string') return builtin.kernelFunc(args)
+    ;(args.backend as unknown as BackendWasm).incRef(x.dataId)
+    return { dataId: x.dataId, shape: x.shape.slice(), dtype: x.dtype }
+  }
+}

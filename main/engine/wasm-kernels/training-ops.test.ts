@@ -148,3 +148,25 @@ describe('ResizeBilinearGrad on a non-square input', () => {
     expectClose(wasm.values, cpu.values, 'ResizeBilinearGrad')
   })
 })
+
+describe('Sum and Mean over leading axes on wasm', () => {
+  it('match the cpu backend for every prefix, with and without keepDims, on row counts that are not multiples of 8', async () => {
+    const values = randomValues(seededRandom(29), 3 * 5 * 7 * 3)
+    const run = (backend: string) => onBackend(backend, async () => {
+      const x = tf.tensor4d(values, [3, 5, 7, 3])
+      const outputs: tf.Tensor[] = []
+      for (const axes of [[0], [0, 1], [0, 1, 2], [1, 0]]) {
+        for (const keepDims of [false, true]) outputs.push(tf.sum(x, axes, keepDims), tf.mean(x, axes, keepDims))
+      }
+      const result = await Promise.all(outputs.map(async (t) => ({ shape: t.shape, values: (await t.data()) as Float32Array })))
+      tf.dispose([x, ...outputs])
+      return result
+    })
+    const expected = await run('cpu')
+    const actual = await run('wasm')
+    actual.forEach((r, i) => {
+      expect(r.shape, `output ${i}`).toEqual(expected[i].shape)
+      expectClose(r.values, expected[i].values, `output ${i}`)
+    })
+  })
+})
