@@ -1,6 +1,7 @@
 // The columns of the published MPII table and the joints behind them, as the renderer shows them.
 // Order and meaning follow the evaluation contract (contract/eval.ts: MPII joint order, groups).
 import type { PckhTable } from '../../../../contract'
+import { MPII_JOINT_LABELS } from '../../../../contract/mpii'
 
 export type GroupKey = keyof PckhTable['groups']
 
@@ -15,24 +16,7 @@ export const GROUP_COLUMNS: { key: GroupKey; label: string }[] = [
 ]
 
 /** MPII joint order (index = joint id). */
-export const JOINT_LABELS = [
-  'right ankle',
-  'right knee',
-  'right hip',
-  'left hip',
-  'left knee',
-  'left ankle',
-  'pelvis',
-  'thorax',
-  'upper neck',
-  'head top',
-  'right wrist',
-  'right elbow',
-  'right shoulder',
-  'left shoulder',
-  'left elbow',
-  'left wrist'
-] as const
+export const JOINT_LABELS = MPII_JOINT_LABELS
 
 /** Pelvis and thorax are outside every Mean (Tompson's mask; pyranet-reference §5.2). */
 export const UNSCORED_JOINTS: ReadonlySet<number> = new Set([6, 7])
