@@ -86,7 +86,7 @@ describe('the Dataset view', () => {
     await page.keyboard.press('ArrowRight')
     await page.keyboard.press('ArrowRight')
     await page.keyboard.press('ArrowDown')
-    const columns = await page.evaluate(() => getComputedStyle(document.querySelector('[data-test="image-grid"] .grid-row')!).gridTemplateColumns.split(' ').length)
+    const columns = await page.evaluate(() => getComputedStyle(document.querySelector('[data-test="image-grid"] .window')!).gridTemplateColumns.split(' ').length)
     const selected = page.locator('[data-test="image-grid"] .cell.selected')
     expect(await selected.getAttribute('data-index')).toBe(String(2 + columns))
     const imageId = await selected.getAttribute('data-image')
