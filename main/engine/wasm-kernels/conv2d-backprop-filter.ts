@@ -10,7 +10,7 @@
 import type { Conv2DBackpropFilterAttrs, KernelFunc, TensorInfo } from '@tensorflow/tfjs-core'
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm'
 import { callWasmKernel, float32View, freeAll, zerosOutput } from './backend-calls'
-import { assertShape, convGeometry, type ConvGeometry } from './conv-geometry'
+import { assertShape, convGeometry, type ConvGeometry } from '../conv-geometry'
 
 const KERNEL = 'Conv2DBackpropFilter'
 /**
@@ -102,7 +102,7 @@ export const conv2DBackpropFilterWasm: KernelFunc = ({ inputs, attrs, backend })
   const wasm = backend as unknown as BackendWasm
   const { x, dy } = inputs as { x: TensorInfo; dy: TensorInfo }
   const settings = attrs as unknown as Conv2DBackpropFilterAttrs
-  const g = convGeometry(x.shape as [number, number, number, number], settings.filterShape, settings, KERNEL)
+  const g = convGeometry(x.shape as [number, number, number, number], settings.filterShape, settings, KERNEL, 'wasm')
   assertShape(KERNEL, 'dy', dy.shape, [g.batch, g.outHeight, g.outWidth, g.outChannels])
   const taps = g.filterHeight * g.filterWidth
   const rowsTotal = g.batch * g.outHeight

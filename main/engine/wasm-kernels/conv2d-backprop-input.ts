@@ -1,9 +1,9 @@
 // Conv2DBackpropInput for wasm through the backend's fast (XNNPACK) Conv2D: the built-in kernel is a
-// scalar loop that runs about 10x slower than Conv2D on the same shapes. The geometry is in conv-geometry.ts.
+// scalar loop that runs about 10x slower than Conv2D on the same shapes. The geometry is in ../conv-geometry.ts.
 import type { Conv2DBackpropInputAttrs, KernelFunc, TensorInfo } from '@tensorflow/tfjs-core'
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm'
 import { callWasmKernel, float32View, freeAll } from './backend-calls'
-import { assertShape, convGeometry, inputGradientPlan, type InputGradientPlan } from './conv-geometry'
+import { assertShape, convGeometry, inputGradientPlan, type InputGradientPlan } from '../conv-geometry'
 
 const KERNEL = 'Conv2DBackpropInput'
 
@@ -53,7 +53,7 @@ export const conv2DBackpropInputWasm: KernelFunc = ({ inputs, attrs, backend }) 
   const wasm = backend as unknown as BackendWasm
   const { dy, filter } = inputs as { dy: TensorInfo; filter: TensorInfo }
   const settings = attrs as unknown as Conv2DBackpropInputAttrs
-  const g = convGeometry(settings.inputShape, filter.shape as [number, number, number, number], settings, KERNEL)
+  const g = convGeometry(settings.inputShape, filter.shape as [number, number, number, number], settings, KERNEL, 'wasm')
   assertShape(KERNEL, 'dy', dy.shape, [g.batch, g.outHeight, g.outWidth, g.outChannels])
   const plan = inputGradientPlan(g)
   const strided = g.strideHeight > 1 || g.strideWidth > 1

@@ -38,9 +38,9 @@ export interface ConvGeometry {
 
 type Shape4 = [number, number, number, number]
 
-export function convGeometry(inShape: Shape4, filterShape: Shape4, settings: ConvSettings, kernelName: string): ConvGeometry {
+export function convGeometry(inShape: Shape4, filterShape: Shape4, settings: ConvSettings, kernelName: string, backendName: string): ConvGeometry {
   if (settings.dataFormat !== 'NHWC') {
-    throw new Error(`${kernelName} on wasm supports dataFormat 'NHWC' only, got '${settings.dataFormat}'`)
+    throw new Error(`${kernelName} on ${backendName} supports dataFormat 'NHWC' only, got '${settings.dataFormat}'`)
   }
   if (inShape[3] !== filterShape[2]) {
     throw new Error(`${kernelName}: input has ${inShape[3]} channels but the filter expects ${filterShape[2]}`)
