@@ -128,6 +128,8 @@ describe('the retrain loop in Chromium', () => {
     // steps arrive: throughput and ETA are shown, the loss chart fills
     await expect.poll(() => monitor.locator('[data-test="images-per-second"] strong').textContent(), { timeout: 120_000, interval: 250 }).toMatch(/\d/)
     log('steps arriving')
+    // the status bar shows the run from every view
+    expect(await page.locator('[data-test="training-status"]').textContent()).toContain('PRM-B fine-tuned')
     // heatmaps of the fixed validation crop arrive as training goes
     const heatmaps = monitor.locator('[data-test="heatmap-preview"]')
     await heatmaps.waitFor({ timeout: 120_000 })

@@ -110,6 +110,11 @@ export const useRunsStore = defineStore('runs', () => {
       const [list, presetList] = await Promise.all([call('listRuns', {}), presets.value.length ? null : call('trainPresets', {})])
       runs.value = list.runs
       if (presetList) presets.value = presetList.presets
+      // a run chosen in another project is not one of these
+      if (selectedRunId.value && !list.runs.some((r) => r.id === selectedRunId.value)) {
+        selectedRunId.value = null
+        detail.value = null
+      }
       error.value = null
     } catch (e) {
       error.value = (e as Error).message
