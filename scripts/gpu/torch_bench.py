@@ -107,16 +107,16 @@ def main():
     if webgpu:
         w_train = webgpu['train']['imagesPerSecond']
         w_fwd = webgpu['forward']['imagesPerSecond']
-        report['webgpu'] = {'engine': webgpu['engine'], 'batch': webgpu['batch'], 'train': webgpu['train'], 'forward': webgpu['forward'],
+        report['tfjs'] = {'engine': webgpu['engine'], 'batch': webgpu['batch'], 'train': webgpu['train'], 'forward': webgpu['forward'],
                             'firstStepSeconds': webgpu.get('firstStepSeconds')}
         report['ratio'] = {
-            'torchFp32OverWebgpu': {'train': report['fp32']['train']['imagesPerSecond'] / w_train,
+            'torchFp32OverTfjs': {'train': report['fp32']['train']['imagesPerSecond'] / w_train,
                                     'forward': report['fp32']['forward']['imagesPerSecond'] / w_fwd},
-            'webgpuOverTorchFp32': {'train': w_train / report['fp32']['train']['imagesPerSecond'],
+            'tfjsOverTorchFp32': {'train': w_train / report['fp32']['train']['imagesPerSecond'],
                                     'forward': w_fwd / report['fp32']['forward']['imagesPerSecond']},
         }
         if webgpu['batch'] != args.batch:
-            report['warning'] = f"batch differs: webgpu {webgpu['batch']}, torch {args.batch}"
+            report['warning'] = f"batch differs: tfjs {webgpu['batch']}, torch {args.batch}"
     text = json.dumps(report, indent=2)
     if args.json:
         with open(args.json, 'w') as f:
