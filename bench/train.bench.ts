@@ -105,10 +105,13 @@ async function measure(backend: EngineBackend, preset: TrainPresetName): Promise
 }
 
 function runChild(backend: string, preset: TrainPresetName): SpeedResult | { backend: string; preset: string; error: string } {
+  const limitMinutes = preset === 'paper' ? 25 : 10
   const run = spawnSync(process.execPath, ['--import', 'tsx', fileURLToPath(import.meta.url), '--measure', backend, preset, ...(quick ? ['--quick'] : [])], {
     encoding: 'utf8',
-    maxBuffer: 1 << 24
+    maxBuffer: 1 << 24,
+    timeout: limitMinutes * 60_000
   })
+  if (run.error || run.signal) return { backend, preset, error: `no result within ${limitMinutes} minutes (${run.error?.message ?? run.signal})` }
   const line = run.stdout.split('\n').find((l) => l.startsWith('{"backend"'))
   if (run.status !== 0 || !line) return { backend, preset, error: (run.stderr || run.stdout).trim().split('\n').slice(-3).join(' ') }
   return JSON.parse(line) as SpeedResult

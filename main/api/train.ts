@@ -12,7 +12,7 @@ type TrainRequests = Pick<Requests, 'trainPresets' | 'startRun' | 'pauseRun' | '
 
 const PRESET_SUMMARIES: Record<string, string> = {
   paper: "The authors' 2-stack PyraNet (PRM-B, 256 features, 256 px), RMSprop 2.5e-4, 250 epochs with drops at 150/170/200.",
-  demo: 'A 1-stack, 64-feature PyraNet at 128 px that learns the demo project on a laptop CPU in minutes.'
+  demo: 'A 1-stack, 32-feature PyraNet (PRM-B) at 128 px that learns the demo project on a laptop CPU in minutes.'
 }
 
 /** The open project's training service, created with the project and closed (trainers stopped) with it. */
