@@ -223,6 +223,98 @@ describe('the annotation editor', () => {
     await page.screenshot({ path: screenshotPath('annotate-history') })
   })
 
+  it('zooms at the pointer with the wheel: the joint under it stays put', async () => {
+    await page.keyboard.press('0')
+    const at = await handle(KNEE)
+    await page.mouse.move(at.x, at.y)
+    await page.mouse.wheel(0, -300)
+    await expect.poll(async () => (await handle(KNEE)).scale).toBeGreaterThan(at.scale * 1.5)
+    const after = await handle(KNEE)
+    expect(after.x).toBeCloseTo(at.x, 0)
+    expect(after.y).toBeCloseTo(at.y, 0)
+    await page.keyboard.press('0')
+  })
+
+  it('edits the head box by dragging its corner (a handle just outside it, clear of the joints)', async () => {
+    const was = (await person()).headBox!
+    // zoomed to the person, the box's corner stands clear of the joints around the head
+    await page.keyboard.press('z')
+    await page.waitForTimeout(100)
+    const corner = await page.evaluate(() => {
+      const stage = (window as unknown as { Konva: { stages: import('konva').default.Stage[] } }).Konva.stages[0]
+      const node = stage.findOne('.head-box-br')!
+      const at = node.getAbsolutePosition()
+      const box = stage.container().getBoundingClientRect()
+      return { x: box.left + at.x, y: box.top + at.y, scale: stage.scaleX(), hit: stage.getIntersection(at)?.name() }
+    })
+    expect(corner.hit).toBe('head-box-br')
+    await page.mouse.move(corner.x, corner.y)
+    await page.mouse.down()
+    for (let i = 1; i <= 5; i++) await page.mouse.move(corner.x + 4 * i, corner.y + 2 * i)
+    await page.mouse.up()
+    await settled()
+    const now = (await person()).headBox!
+    expect(now.x1).toBeCloseTo(was.x1, 6)
+    expect(now.x2).toBeCloseTo(was.x2 + 20 / corner.scale, 1)
+    expect(now.y2).toBeCloseTo(was.y2 + 10 / corner.scale, 1)
+    expect((await history())[0].operation).toBe('setHeadBox')
+    await page.keyboard.press('0')
+  })
+
+  it('adds a person and places its joints where the user clicks, one after another', async () => {
+    const before = await api<ImageDetail>('getImage', { imageId })
+    await page.keyboard.press('Shift+N')
+    await settled()
+    const after = await api<ImageDetail>('getImage', { imageId })
+    expect(after.people.length).toBe(before.people.length + 1)
+    const added = after.people.find((p) => !before.people.some((q) => q.id === p.id))!
+    expect(added.joints.every((j) => j.state === 'missing')).toBe(true)
+    await page.waitForSelector('.hint')
+    expect(await page.textContent('.hint')).toContain('head top')
+
+    const view = await page.evaluate(() => {
+      const stage = (window as unknown as { Konva: { stages: import('konva').default.Stage[] } }).Konva.stages[0]
+      const box = stage.container().getBoundingClientRect()
+      return { left: box.left, top: box.top, x: stage.x(), y: stage.y(), scale: stage.scaleX() }
+    })
+    // two clicks inside the image: the head top, then (the selection moved on) the upper neck
+    const points = [
+      { x: 30.5, y: 20.5 },
+      { x: 32.5, y: 40.5 }
+    ]
+    for (const p of points) {
+      await page.mouse.click(view.left + view.x + (p.x - 0.5) * view.scale, view.top + view.y + (p.y - 0.5) * view.scale)
+      await settled()
+    }
+    const placed = (await api<ImageDetail>('getImage', { imageId })).people.find((p) => p.id === added.id)!
+    // the mouse lands on whole screen pixels: within one of them
+    const onePixel = 1 / view.scale + 1e-9
+    expect(Math.abs(placed.joints[9].x! - points[0].x)).toBeLessThanOrEqual(onePixel)
+    expect(Math.abs(placed.joints[9].y! - points[0].y)).toBeLessThanOrEqual(onePixel)
+    expect(Math.abs(placed.joints[8].x! - points[1].x)).toBeLessThanOrEqual(onePixel)
+    expect(Math.abs(placed.joints[8].y! - points[1].y)).toBeLessThanOrEqual(onePixel)
+    expect(placed.joints[9].state).toBe('visible')
+    await page.screenshot({ path: screenshotPath('annotate-new-person') })
+
+    // delete the head top and restore it
+    await page.click(`[data-test="joint-panel"] [data-joint="9"]`)
+    await page.keyboard.press('Delete')
+    await settled()
+    expect((await api<ImageDetail>('getImage', { imageId })).people.find((p) => p.id === added.id)!.joints[9].state).toBe('missing')
+    await page.keyboard.press('r')
+    await settled()
+    expect((await api<ImageDetail>('getImage', { imageId })).people.find((p) => p.id === added.id)!.joints[9]).toEqual(placed.joints[9])
+
+    // delete the person; undo brings it back
+    await page.keyboard.press('Shift+Delete')
+    await settled()
+    expect((await api<ImageDetail>('getImage', { imageId })).people.some((p) => p.id === added.id)).toBe(false)
+    await page.keyboard.press('Control+z')
+    await settled()
+    expect((await api<ImageDetail>('getImage', { imageId })).people.some((p) => p.id === added.id)).toBe(true)
+    await page.waitForSelector(`[data-test="people-panel"] [data-person="${added.id}"]`)
+  })
+
   it('lists every shortcut in the help overlay', async () => {
     await page.keyboard.press('?')
     await page.waitForSelector('[data-test="help-overlay"]')

@@ -33,11 +33,14 @@ export interface HeatmapImage {
 }
 
 const images = new WeakMap<Uint8Array, Map<number, HeatmapImage>>()
+/** The smallest spread of values (0..1) stretched over the whole colour map. */
+const MIN_RANGE = 0.1
 
 /**
  * Joint `joint`'s map from joint-major bytes (size² per joint) as a size × size canvas. The colours are
- * stretched from the map's lowest to its highest value, so a weak map (an early checkpoint) still shows
- * where it points; the legend gives both values, so a faint map is not mistaken for a confident one.
+ * stretched from the map's lowest to its highest value (at least MIN_RANGE apart), so a weak map (an
+ * early checkpoint) still shows where it points; the legend gives both values, so a faint map is not
+ * mistaken for a confident one.
  */
 export function heatmapCanvas(bytes: Uint8Array, size: number, joint: number): HeatmapImage {
   let perJoint = images.get(bytes)
@@ -56,7 +59,8 @@ export function heatmapCanvas(bytes: Uint8Array, size: number, joint: number): H
     if (v > peak) peak = v
     if (v < low) low = v
   }
-  const stretch = peak > low ? 255 / (peak - low) : 0
+  // differences below MIN_RANGE are not blown up into colours: a flat map (an untrained network) stays faint
+  const stretch = 255 / Math.max(peak - low, MIN_RANGE * 255)
   for (let p = 0; p < plane.length; p++) {
     const v = Math.round((plane[p] - low) * stretch)
     pixels.data.set(LUT.subarray(v * 4, v * 4 + 4), p * 4)

@@ -225,17 +225,15 @@ export const useDatasetStore = defineStore('dataset', () => {
     return null
   }
 
-  /** Refreshes the loaded blocks that hold these images (after an edit their counts change). */
+  /**
+   * Reads again the loaded blocks that hold these images (after an edit their counts change). The old
+   * block stays until the new one arrives, so the grid and "next image" never see a gap.
+   */
   async function refreshImages(ids: number[]): Promise<void> {
     if (filter.value.rankBy !== null) return
     const wanted = new Set(ids)
     const stale = [...blocks.value].filter(([, block]) => block.some((e) => e && wanted.has(e.imageId))).map(([b]) => b)
-    for (const b of stale) {
-      const next = new Map(blocks.value)
-      next.delete(b)
-      blocks.value = next
-      await loadBlock(b)
-    }
+    await Promise.all(stale.map((b) => loadBlock(b)))
   }
 
   return {
