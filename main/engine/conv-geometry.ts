@@ -1,12 +1,13 @@
-// The arithmetic that turns a forward convolution's settings into the two backward passes expressed as
-// forward convolutions. Forward (NHWC, dilation 1, as tfjs' gradients require):
+// The arithmetic shared by the project's convolution gradient kernels. Forward (NHWC, dilation 1, as tfjs'
+// gradients require):
 //   y[b, oy, ox, o] = sum_{kh, kw, i} x[b, oy*sh + kh - top, ox*sw + kw - left, i] * w[kh, kw, i, o]
-// Input gradient: insert sh-1 zeros between the rows of dy (sw-1 between columns), then a stride-1
-// convolution with the filter flipped in space and its in/out channels swapped, padded so the output has
-// the input's size:   dx = conv(dilate(dy), flip(w)ᵀ, pad top = KH-1-top, bottom = H - Dh + top)
-// (Dh = (OH-1)*sh + 1). Pads that come out negative (explicit pads wider than the kernel) are crops.
-// Filter gradient: dw[kh, kw, i, o] = sum over (b, oy, ox) of x[.., oy*sh + kh - top, ..] * dy[b, oy, ox, o],
-// a GEMM whose contraction runs over every output pixel of the batch; see conv2d-backprop-filter.ts.
+// Input gradient: with sh-1 zero rows inserted between the rows of dy (sw-1 zero columns between its
+// columns), a stride-1 convolution with the filter flipped in space and its in/out channels swapped,
+// padded so the output has the input's size:
+//   dx = conv(dilate(dy), flip(w)ᵀ, pad top = KH-1-top, bottom = H - Dh + top)     (Dh = (OH-1)*sh + 1)
+// Pads that come out negative (explicit pads wider than the kernel) are crops. (The wasm kernel uses this
+// for stride 1 and a GEMM + col2im for strides, which skips the inserted zeros.)
+// Filter gradient: dw[kh, kw, i, o] = sum over (b, oy, ox) of x[.., oy*sh + kh - top, ..] * dy[b, oy, ox, o].
 import { backend_util } from '@tensorflow/tfjs-core'
 
 export type ConvPad = 'valid' | 'same' | number | backend_util.ExplicitPadding

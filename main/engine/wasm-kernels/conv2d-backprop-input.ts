@@ -1,9 +1,13 @@
-// Conv2DBackpropInput for wasm through the backend's fast (XNNPACK) Conv2D: the built-in kernel is a
-// scalar loop that runs about 10x slower than Conv2D on the same shapes. The geometry is in ../conv-geometry.ts.
+// Conv2DBackpropInput for wasm through the backend's fast (XNNPACK) kernels: the built-in kernel is a
+// scalar loop that runs about 10x slower than Conv2D on the same shapes.
+// Stride 1: a convolution of dy with the flipped, in/out-swapped filter (../conv-geometry.ts has the pads).
+// Strided: the same convolution would run over dy with stride-1 zeros inserted, mostly multiplying zeros,
+// so instead every output pixel's contribution to each tap, dy · wᵀ, comes from one GEMM and is added into
+// place (col2im).
 import type { Conv2DBackpropInputAttrs, KernelFunc, TensorInfo } from '@tensorflow/tfjs-core'
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm'
-import { callWasmKernel, float32View, freeAll } from './backend-calls'
-import { assertShape, convGeometry, inputGradientPlan, type InputGradientPlan } from '../conv-geometry'
+import { callWasmKernel, float32View, freeAll, zerosOutput } from './backend-calls'
+import { assertShape, convGeometry, inputGradientPlan, type ConvGeometry, type InputGradientPlan } from '../conv-geometry'
 
 const KERNEL = 'Conv2DBackpropInput'
 
@@ -25,8 +29,54 @@ export function flippedSwappedFilter(backend: BackendWasm, filter: TensorInfo): 
   return result
 }
 
-/** dy with sh-1 zero rows between its rows (sw-1 zero columns between its columns), then padded or cropped. */
-function dilateAndPad(backend: BackendWasm, dy: TensorInfo, strideHeight: number, strideWidth: number, plan: InputGradientPlan): TensorInfo {
+/** Floats of the per-chunk GEMM result (pixels x KH*KW*Cin) in the strided path: 16 MiB. */
+const COL2IM_CHUNK_FLOATS = 4 * 1024 * 1024
+
+/** dx = col2im(dy · wᵀ), in chunks of output pixels. */
+function inputGradientByCol2im(backend: BackendWasm, dy: TensorInfo, filter: TensorInfo, g: ConvGeometry): TensorInfo {
+  const { filterHeight: KH, filterWidth: KW, inChannels: Ci, outChannels: Co, inHeight: H, inWidth: W, outHeight: OH, outWidth: OW } = g
+  const columns = KH * KW * Ci
+  const filterT = backend.makeOutput([Co, columns], 'float32') // wᵀ: the filter is [KH*KW*Ci, Co] row-major
+  {
+    const target = float32View(backend, filterT)
+    const source = float32View(backend, filter)
+    for (let r = 0; r < columns; r++) for (let o = 0; o < Co; o++) target[o * columns + r] = source[r * Co + o]
+  }
+  const dx = zerosOutput(backend, [g.batch, H, W, Ci])
+  const pixels = g.batch * OH * OW
+  const chunk = Math.max(1, Math.floor(COL2IM_CHUNK_FLOATS / columns))
+  for (let p0 = 0; p0 < pixels; p0 += chunk) {
+    const rows = Math.min(chunk, pixels - p0)
+    const dyRows = backend.makeOutput([rows, Co], 'float32')
+    float32View(backend, dyRows).set(float32View(backend, dy).subarray(p0 * Co, (p0 + rows) * Co))
+    const contributions = callWasmKernel(backend, 'BatchMatMul', { a: dyRows, b: filterT }, { transposeA: false, transposeB: false })
+    const parts = float32View(backend, contributions)
+    const out = float32View(backend, dx)
+    for (let p = 0; p < rows; p++) {
+      const pixel = p0 + p
+      const ox = pixel % OW
+      const oy = Math.floor(pixel / OW) % OH
+      const b = Math.floor(pixel / (OW * OH))
+      for (let kh = 0; kh < KH; kh++) {
+        const iy = oy * g.strideHeight + kh - g.padTop
+        if (iy < 0 || iy >= H) continue
+        for (let kw = 0; kw < KW; kw++) {
+          const ix = ox * g.strideWidth + kw - g.padLeft
+          if (ix < 0 || ix >= W) continue
+          const from = p * columns + (kh * KW + kw) * Ci
+          const to = ((b * H + iy) * W + ix) * Ci
+          for (let c = 0; c < Ci; c++) out[to + c] += parts[from + c]
+        }
+      }
+    }
+    freeAll(backend, dyRows, contributions)
+  }
+  freeAll(backend, filterT)
+  return dx
+}
+
+/** dy padded, and cropped where a pad is negative (explicit pads wider than the kernel; Conv2D takes no negative pads). */
+function padOrCrop(backend: BackendWasm, dy: TensorInfo, plan: InputGradientPlan): TensorInfo {
   const [batch, outHeight, outWidth, channels] = dy.shape
   const height = plan.top + plan.dilatedHeight + plan.bottom
   const width = plan.left + plan.dilatedWidth + plan.right
@@ -34,16 +84,15 @@ function dilateAndPad(backend: BackendWasm, dy: TensorInfo, strideHeight: number
   const target = float32View(backend, result)
   const source = float32View(backend, dy)
   target.fill(0)
+  const xFrom = Math.max(0, -plan.left)
+  const xTo = Math.min(outWidth, width - plan.left)
+  if (xTo <= xFrom) return result
   for (let b = 0; b < batch; b++) {
     for (let oy = 0; oy < outHeight; oy++) {
-      const y = plan.top + oy * strideHeight
+      const y = plan.top + oy
       if (y < 0 || y >= height) continue
-      for (let ox = 0; ox < outWidth; ox++) {
-        const x = plan.left + ox * strideWidth
-        if (x < 0 || x >= width) continue
-        const from = ((b * outHeight + oy) * outWidth + ox) * channels
-        target.set(source.subarray(from, from + channels), ((b * height + y) * width + x) * channels)
-      }
+      const from = ((b * outHeight + oy) * outWidth + xFrom) * channels
+      target.set(source.subarray(from, from + (xTo - xFrom) * channels), ((b * height + y) * width + plan.left + xFrom) * channels)
     }
   }
   return result
@@ -55,10 +104,10 @@ export const conv2DBackpropInputWasm: KernelFunc = ({ inputs, attrs, backend }) 
   const settings = attrs as unknown as Conv2DBackpropInputAttrs
   const g = convGeometry(settings.inputShape, filter.shape as [number, number, number, number], settings, KERNEL, 'wasm')
   assertShape(KERNEL, 'dy', dy.shape, [g.batch, g.outHeight, g.outWidth, g.outChannels])
+  if (g.strideHeight > 1 || g.strideWidth > 1) return inputGradientByCol2im(wasm, dy, filter, g)
   const plan = inputGradientPlan(g)
-  const strided = g.strideHeight > 1 || g.strideWidth > 1
   const cropped = plan.top < 0 || plan.bottom < 0 || plan.left < 0 || plan.right < 0
-  const source = strided || cropped ? dilateAndPad(wasm, dy, g.strideHeight, g.strideWidth, plan) : dy
+  const source = cropped ? padOrCrop(wasm, dy, plan) : dy
   const pad = source === dy ? [[0, 0], [plan.top, plan.bottom], [plan.left, plan.right], [0, 0]] : 'valid'
   const filterT = flippedSwappedFilter(wasm, filter)
   const dx = callWasmKernel(wasm, 'Conv2D', { x: source, filter: filterT }, { strides: 1, pad, dataFormat: 'NHWC', dilations: 1 })
