@@ -110,11 +110,14 @@ describe('wasm conv backprop kernels match the cpu backend', () => {
     }
   })
 
-  it('a chunked filter gradient (chunks of 11 rows, split inside images) matches', async () => {
-    setChunkBytes(1) // the minimum chunk, 512 pixels: 11 rows of 45
+  it('chunked filter gradients (chunks of 512 pixels, split inside images) match', async () => {
+    setChunkBytes(1) // the minimum chunk, 512 pixels (11 rows of 45)
     try {
       await compareConvGradients({ batch: 3, height: 40, width: 45, inChannels: 6, outChannels: 5, filterHeight: 3, filterWidth: 3, strides: [1, 1], pad: 'same' }, 99)
       await compareConvGradients({ batch: 2, height: 33, width: 33, inChannels: 3, outChannels: 4, filterHeight: 5, filterWidth: 5, strides: [2, 2], pad: 'same' }, 98)
+      // 1x1: 1152 pixels in chunks of 512, x transposed (Cin <= Cout) and dy transposed (Cin > Cout)
+      await compareConvGradients({ batch: 2, height: 24, width: 24, inChannels: 3, outChannels: 6, filterHeight: 1, filterWidth: 1, strides: [1, 1], pad: 'valid' }, 97)
+      await compareConvGradients({ batch: 2, height: 24, width: 24, inChannels: 6, outChannels: 3, filterHeight: 1, filterWidth: 1, strides: [1, 1], pad: 'same' }, 96)
     } finally {
       setChunkBytes(DEFAULT_CHUNK_BYTES)
     }

@@ -31,8 +31,7 @@ export function setChunkBytes(bytes: number): void {
 
 function chunkRows(g: ConvGeometry): number {
   const taps = g.filterHeight * g.filterWidth
-  const pixels = Math.min(MAX_CHUNK_PIXELS, Math.max(MIN_CHUNK_PIXELS, Math.floor(CHUNK_BYTES / (4 * g.outChannels))))
-  const byPixels = Math.floor(pixels / g.outWidth)
+  const byPixels = Math.floor(chunkPixels(g.outChannels) / g.outWidth)
   const byMemory = Math.floor(MAX_IM2COL_FLOATS / (taps * g.inChannels * g.outWidth))
   return Math.max(1, Math.min(g.batch * g.outHeight, byPixels, byMemory))
 }
@@ -98,31 +97,87 @@ function fillIm2col(block: Float32Array, xT: Float32Array, g: ConvGeometry, r0: 
   }
 }
 
+/** Rows [from, to) of a row-major [rows, width] tensor: the tensor itself, reshaped, when that is all of it. */
+function rowRange(backend: BackendWasm, t: TensorInfo, width: number, from: number, to: number): { info: TensorInfo; owned: boolean } {
+  if (from === 0 && to * width === sizeOf(t)) return { info: { dataId: t.dataId, shape: [to, width], dtype: t.dtype }, owned: false }
+  const info = backend.makeOutput([to - from, width], 'float32')
+  float32View(backend, info).set(float32View(backend, t).subarray(from * width, to * width))
+  return { info, owned: true }
+}
+
+/** Columns [from, to) of a row-major [rows, width] tensor (the tensor itself when that is all of it). */
+function columnRange(backend: BackendWasm, t: TensorInfo, rows: number, width: number, from: number, to: number): { info: TensorInfo; owned: boolean } {
+  if (from === 0 && to === width) return { info: { dataId: t.dataId, shape: [rows, width], dtype: t.dtype }, owned: false }
+  const info = backend.makeOutput([rows, to - from], 'float32')
+  const target = float32View(backend, info)
+  const source = float32View(backend, t)
+  for (let r = 0; r < rows; r++) target.set(source.subarray(r * width + from, r * width + to), r * (to - from))
+  return { info, owned: true }
+}
+
+const sizeOf = (t: TensorInfo) => t.shape.reduce((a, d) => a * d, 1)
+
+function chunkPixels(columns: number): number {
+  return Math.min(MAX_CHUNK_PIXELS, Math.max(MIN_CHUNK_PIXELS, Math.floor(CHUNK_BYTES / (4 * columns))))
+}
+
+/**
+ * 1x1, stride 1, no padding: x and dy share their pixels, so dw = xᵀ·dy needs no im2col, only one of the two
+ * transposed to channels-first. The wider one is (dw = xᵀ·dy, or dwᵀ = dyᵀ·x): XNNPACK re-packs the right-hand
+ * matrix on every call, and that pass over a wide right-hand side cost more than the transpose (measured).
+ */
+function pointwiseFilterGradient(backend: BackendWasm, x: TensorInfo, dy: TensorInfo, g: ConvGeometry): TensorInfo {
+  const { inChannels: Ci, outChannels: Co } = g
+  const pixels = g.batch * g.outHeight * g.outWidth
+  const xFirst = Ci >= Co
+  const [transposed, right, rows, columns] = xFirst ? [x, dy, Ci, Co] : [dy, x, Co, Ci]
+  const left = callWasmKernel(backend, 'Transpose', { x: transposed }, { perm: [3, 0, 1, 2] }) // [rows, pixels]
+  const dw = zerosOutput(backend, [1, 1, Ci, Co])
+  const chunk = chunkPixels(columns)
+  for (let p0 = 0; p0 < pixels; p0 += chunk) {
+    const p1 = Math.min(pixels, p0 + chunk)
+    const a = columnRange(backend, left, rows, pixels, p0, p1)
+    const b = rowRange(backend, right, columns, p0, p1)
+    const part = callWasmKernel(backend, 'BatchMatMul', { a: a.info, b: b.info }, { transposeA: false, transposeB: false })
+    const sum = float32View(backend, dw)
+    const add = float32View(backend, part)
+    if (xFirst) {
+      for (let i = 0; i < sum.length; i++) sum[i] += add[i]
+    } else {
+      for (let o = 0; o < Co; o++) for (let i = 0; i < Ci; i++) sum[i * Co + o] += add[o * Ci + i]
+    }
+    freeAll(backend, a.owned ? a.info : null, b.owned ? b.info : null, part)
+  }
+  freeAll(backend, left)
+  return dw
+}
+
 export const conv2DBackpropFilterWasm: KernelFunc = ({ inputs, attrs, backend }) => {
   const wasm = backend as unknown as BackendWasm
   const { x, dy } = inputs as { x: TensorInfo; dy: TensorInfo }
   const settings = attrs as unknown as Conv2DBackpropFilterAttrs
   const g = convGeometry(x.shape as [number, number, number, number], settings.filterShape, settings, KERNEL, 'wasm')
   assertShape(KERNEL, 'dy', dy.shape, [g.batch, g.outHeight, g.outWidth, g.outChannels])
+  const pointwise = g.filterHeight === 1 && g.filterWidth === 1 && g.strideHeight === 1 && g.strideWidth === 1 &&
+    g.padTop === 0 && g.padLeft === 0 && g.padBottom === 0 && g.padRight === 0
+  if (pointwise) return pointwiseFilterGradient(wasm, x, dy, g)
+
   const taps = g.filterHeight * g.filterWidth
   const rowsTotal = g.batch * g.outHeight
   const rowsPerChunk = chunkRows(g)
-  const rowFloats = g.outWidth * g.outChannels
-
   const xT = callWasmKernel(wasm, 'Transpose', { x }, { perm: [0, 3, 1, 2] }) // [b, Cin, H, W]
   const dw = zerosOutput(wasm, [g.filterHeight, g.filterWidth, g.inChannels, g.outChannels])
   for (let r0 = 0; r0 < rowsTotal; r0 += rowsPerChunk) {
     const rows = Math.min(rowsPerChunk, rowsTotal - r0)
     const pixels = rows * g.outWidth
     const block = wasm.makeOutput([taps * g.inChannels, pixels], 'float32')
-    const dyChunk = wasm.makeOutput([pixels, g.outChannels], 'float32')
     fillIm2col(float32View(wasm, block), float32View(wasm, xT), g, r0, rows)
-    float32View(wasm, dyChunk).set(float32View(wasm, dy).subarray(r0 * rowFloats, (r0 + rows) * rowFloats))
-    const part = callWasmKernel(wasm, 'BatchMatMul', { a: block, b: dyChunk }, { transposeA: false, transposeB: false })
+    const dyRows = rowRange(wasm, dy, g.outChannels, r0 * g.outWidth, r0 * g.outWidth + pixels)
+    const part = callWasmKernel(wasm, 'BatchMatMul', { a: block, b: dyRows.info }, { transposeA: false, transposeB: false })
     const sum = float32View(wasm, dw)
     const add = float32View(wasm, part)
     for (let i = 0; i < sum.length; i++) sum[i] += add[i]
-    freeAll(wasm, block, dyChunk, part)
+    freeAll(wasm, block, dyRows.owned ? dyRows.info : null, part)
   }
   freeAll(wasm, xT)
   return dw
