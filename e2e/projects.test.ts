@@ -29,8 +29,8 @@ async function pick(dir: string, entry?: string): Promise<void> {
   await page.waitForSelector('[data-test="path-picker"]')
   await page.fill('[data-test="path-input"]', dir)
   await page.press('[data-test="path-input"]', 'Enter')
+  await page.waitForSelector(`[data-test="path-picker"][data-path="${dir}"] [data-entry]`)
   if (entry) await page.click(`[data-test="path-picker"] [data-entry="${entry}"]`)
-  else await page.waitForSelector('[data-test="path-picker"] [data-entry]')
   await page.click('[data-test="path-choose"]')
   await page.waitForSelector('[data-test="path-picker"]', { state: 'detached' })
 }

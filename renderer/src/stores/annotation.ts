@@ -3,10 +3,11 @@
 // the reply's person replaces ours. Moves and state changes show before the reply arrives, and are put
 // back if main refuses them. Edits are sent one after another, so their revisions keep the user's order.
 import { acceptHMRUpdate, defineStore } from 'pinia'
-import { computed, readonly, ref, shallowRef } from 'vue'
+import { computed, readonly, ref, shallowRef, watch } from 'vue'
 import type { EditOperation, EditResult, ImageDetail, Payload, Person, Revision, UndoState } from '../../../contract'
 import { MPII_JOINT_COUNT, MPII_WALK_ORDER } from '../../../contract/mpii'
 import { ApiError, call } from '../api/client'
+import { useSystemStore } from './system'
 
 export interface Selection {
   personId: number | null
@@ -38,6 +39,23 @@ export const useAnnotationStore = defineStore('annotation', () => {
   const details = new Map<number, Promise<ImageDetail>>()
   let queue: Promise<unknown> = Promise.resolve()
   let openToken = 0
+
+  // Ids belong to one project: another project open means nothing shown or cached here is valid.
+  const system = useSystemStore()
+  watch(
+    () => system.project?.id,
+    () => {
+      openToken++
+      details.clear()
+      image.value = null
+      selection.value = { personId: null, joint: null }
+      history.value = []
+      historyPersonId.value = null
+      undoState.value = null
+      message.value = null
+      error.value = null
+    }
+  )
 
   function detail(imageId: number): Promise<ImageDetail> {
     let hit = details.get(imageId)

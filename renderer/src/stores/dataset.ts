@@ -2,9 +2,10 @@
 // 25,000 images cost a few small requests), the selection, and the same ordered list the Annotate view
 // walks with "next image". With a prediction set chosen, the list is its people, worst error first.
 import { acceptHMRUpdate, defineStore } from 'pinia'
-import { computed, readonly, ref, shallowRef } from 'vue'
+import { computed, readonly, ref, shallowRef, watch } from 'vue'
 import type { DatasetStats, ImageRecord, PredictionSetInfo, Split } from '../../../contract'
 import { call } from '../api/client'
+import { useSystemStore } from './system'
 
 /** Images per list request: one request fills about three screens of the grid. */
 export const BLOCK = 200
@@ -66,6 +67,24 @@ export const useDatasetStore = defineStore('dataset', () => {
   /** Image ids by name for ranking entries (the ranking names images; the grid needs their ids). */
   const imageIds = new Map<string, number>()
   let projectId = ''
+
+  // Ids belong to one project: another project open starts the list over (its filter stays, but not a
+  // ranking by a prediction set of the other project).
+  const system = useSystemStore()
+  watch(
+    () => system.project?.id,
+    () => {
+      generation.value++
+      blocks.value = new Map()
+      pending.clear()
+      imageIds.clear()
+      total.value = 0
+      selectedIndex.value = 0
+      stats.value = null
+      predictionSets.value = []
+      filter.value = { ...filter.value, rankBy: null }
+    }
+  )
 
   function entryAt(index: number): GridEntry | undefined {
     return blocks.value.get(Math.floor(index / BLOCK))?.[index % BLOCK]

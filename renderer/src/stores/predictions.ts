@@ -2,9 +2,10 @@
 // and per-joint confidence for the image's people, and the heatmaps (decoded from the contract's base64
 // bytes once per image). Computed on the main side; kept here per image so going back costs nothing.
 import { acceptHMRUpdate, defineStore } from 'pinia'
-import { computed, readonly, ref, shallowRef } from 'vue'
+import { computed, readonly, ref, shallowRef, watch } from 'vue'
 import type { ImagePredictions, PersonPrediction, PredictionSource, RunSummary } from '../../../contract'
 import { ApiError, call } from '../api/client'
+import { useSystemStore } from './system'
 
 /** What predicts: a run's checkpoint ('best', 'latest', …) or a checkpoint folder (the one a prediction set came from). */
 export interface PredictionChoice {
@@ -41,6 +42,20 @@ export const usePredictionsStore = defineStore('predictions', () => {
 
   const cache = new Map<string, Promise<ImagePredictions>>()
   let token = 0
+
+  // runs and images belong to one project
+  const system = useSystemStore()
+  watch(
+    () => system.project?.id,
+    () => {
+      token++
+      cache.clear()
+      runs.value = []
+      choice.value = null
+      current.value = null
+      error.value = null
+    }
+  )
 
   const byPerson = computed(() => new Map((current.value?.people ?? []).map((p) => [p.personId, p])))
 
