@@ -5,7 +5,7 @@ import pluginVue from 'eslint-plugin-vue'
 import vueParser from 'vue-eslint-parser'
 
 export default tseslint.config(
-  { ignores: ['out/**', 'out-gpu/**', 'node_modules/**', '.gpu/**', 'e2e/artifacts/**', 'reference/**/*.py', 'resources/**'] },
+  { ignores: ['out/**', '.cache/**', 'out-gpu/**', 'node_modules/**', '.gpu/**', 'e2e/artifacts/**', 'reference/**/*.py', 'resources/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   ...pluginVue.configs['flat/recommended'],

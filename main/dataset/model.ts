@@ -5,36 +5,11 @@
 //   - a joint is 'visible', 'occluded' (annotated, is_visible = 0) or 'missing' (not annotated; x, y null).
 // These plain objects are what domain functions take and return; the contract mirrors them.
 
-/** MPII joint order (the `id` of annopoints.point). */
-export const JOINT_NAMES = [
-  'r_ankle',
-  'r_knee',
-  'r_hip',
-  'l_hip',
-  'l_knee',
-  'l_ankle',
-  'pelvis',
-  'thorax',
-  'upper_neck',
-  'head_top',
-  'r_wrist',
-  'r_elbow',
-  'r_shoulder',
-  'l_shoulder',
-  'l_elbow',
-  'l_wrist'
-] as const
-export const JOINT_COUNT = 16
+/** MPII joint order, count and flip pairs: one definition for the whole workbench (contract/mpii.ts). */
+import { MPII_FLIP_PAIRS, MPII_JOINT_COUNT } from '../../contract/mpii'
 
-/** Left/right pairs swapped by a horizontal flip (0-based joint ids). */
-export const FLIP_PAIRS: ReadonlyArray<readonly [number, number]> = [
-  [0, 5],
-  [1, 4],
-  [2, 3],
-  [10, 15],
-  [11, 14],
-  [12, 13]
-]
+export const JOINT_COUNT = MPII_JOINT_COUNT
+export const FLIP_PAIRS = MPII_FLIP_PAIRS
 
 export type JointState = 'visible' | 'occluded' | 'missing'
 export type Split = 'train' | 'val' | 'test' | 'unknown'

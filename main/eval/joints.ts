@@ -2,18 +2,12 @@
 // seven groups of the published table. Order and short names follow `dataset_joints` in Tompson's
 // `detections_our_format.mat` (pyranet-reference.md §3.3, §5.2).
 
-export const JOINT_COUNT = 16
+import { MPII_JOINT_COUNT, MPII_JOINT_KEYS, MPII_JOINT_LABELS } from '../../contract/mpii'
 
-/** Short names, index = MPII joint id. */
-export const JOINT_NAMES = [
-  'rank', 'rkne', 'rhip', 'lhip', 'lkne', 'lank', 'pelv', 'thor',
-  'neck', 'head', 'rwri', 'relb', 'rsho', 'lsho', 'lelb', 'lwri'
-] as const
-
-export const JOINT_LABELS = [
-  'right ankle', 'right knee', 'right hip', 'left hip', 'left knee', 'left ankle', 'pelvis', 'thorax',
-  'upper neck', 'head top', 'right wrist', 'right elbow', 'right shoulder', 'left shoulder', 'left elbow', 'left wrist'
-] as const
+export const JOINT_COUNT = MPII_JOINT_COUNT
+/** Short names (Tompson's `dataset_joints`), index = MPII joint id. */
+export const JOINT_NAMES = MPII_JOINT_KEYS
+export const JOINT_LABELS = MPII_JOINT_LABELS
 
 export const PELVIS = 6
 export const THORAX = 7

@@ -4,17 +4,11 @@
 //   neighbour; add 0.5 (the centre of pixel k is k + 0.5); map back through the inverse crop transform.
 // Flip test: run the mirrored crop too, mirror its heatmaps back, swap left/right joints, average (no pixel shift).
 import * as tf from '@tensorflow/tfjs-core'
+import { MPII_FLIP_PAIRS } from '../../contract/mpii'
 import { cropToImage, invertAffine, applyAffine, type Affine } from './crop-transform'
 
 /** MPII left/right joint pairs (0-based): ankles, knees, hips, wrists, elbows, shoulders. */
-export const MPII_FLIP_PAIRS: ReadonlyArray<readonly [number, number]> = [
-  [0, 5],
-  [1, 4],
-  [2, 3],
-  [10, 15],
-  [11, 14],
-  [12, 13]
-]
+export { MPII_FLIP_PAIRS }
 
 export interface HeatmapPeak {
   /** Continuous heatmap coordinates: argmax + quarter-pixel shift + 0.5. */

@@ -1,7 +1,9 @@
 // The MPII skeleton as the demo generator sees it: joint ids (reference §3.3), which side each joint is
 // on, the flip pairs, and the kinematic tree used to complete and re-proportion a pose.
 
-export const JOINT_COUNT = 16
+import { MPII_FLIP_PAIRS, MPII_JOINT_COUNT, MPII_JOINT_SIDES, MPII_MIRROR, type MpiiSide } from '../../../contract/mpii'
+
+export const JOINT_COUNT = MPII_JOINT_COUNT
 
 export const Joint = {
   rAnkle: 0,
@@ -22,31 +24,12 @@ export const Joint = {
   lWrist: 15
 } as const
 
-export const JOINT_NAMES = [
-  'r_ankle', 'r_knee', 'r_hip', 'l_hip', 'l_knee', 'l_ankle', 'pelvis', 'thorax',
-  'upper_neck', 'head_top', 'r_wrist', 'r_elbow', 'r_shoulder', 'l_shoulder', 'l_elbow', 'l_wrist'
-] as const
-
-export const FLIP_PAIRS: ReadonlyArray<readonly [number, number]> = [
-  [0, 5], [1, 4], [2, 3], [10, 15], [11, 14], [12, 13]
-]
-
-/** The joint's mirror partner (itself for the centre line). */
-export const MIRROR: readonly number[] = (() => {
-  const mirror = Array.from({ length: JOINT_COUNT }, (_, j) => j)
-  for (const [a, b] of FLIP_PAIRS) {
-    mirror[a] = b
-    mirror[b] = a
-  }
-  return mirror
-})()
-
-export type Side = 'right' | 'left' | 'centre'
+export const FLIP_PAIRS = MPII_FLIP_PAIRS
+export const MIRROR = MPII_MIRROR
+export type Side = MpiiSide
 
 export function sideOf(joint: number): Side {
-  if ([0, 1, 2, 10, 11, 12].includes(joint)) return 'right'
-  if ([3, 4, 5, 13, 14, 15].includes(joint)) return 'left'
-  return 'centre'
+  return MPII_JOINT_SIDES[joint]
 }
 
 /** Parent of each joint in a tree rooted at the pelvis (-1 for the root). */
