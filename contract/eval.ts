@@ -137,7 +137,9 @@ const PersonRefShape = {
   index: z.number().int(),
   /** The project's person id, when the people came from the project. */
   personId: z.number().int().optional(),
-  imageName: z.string().optional()
+  imageName: z.string().optional(),
+  /** The project's image id, when the people came from the project (what the editor opens). */
+  imageId: z.number().int().optional()
 }
 
 export const RankedPersonSchema = z.object({

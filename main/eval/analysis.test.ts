@@ -37,11 +37,12 @@ describe('per-person scores and the error ranking', () => {
 
   it('orders people worst first, ties in ground-truth order, and leaves out the unannotated', () => {
     gt.imageNames = ['a.jpg', 'b.jpg', 'c.jpg']
+    gt.imageIds = [11, 12, 13]
     const page = rankPeople(gt, errors)
     expect(page).toMatchObject({ order: 'worstJoint', total: 2, unannotated: 1, offset: 0 })
-    expect(page.items.map((p) => [p.rank, p.index, p.worstJoint, p.imageName])).toEqual([
-      [0, 0, 1, 'a.jpg'],
-      [1, 1, 0, 'b.jpg']
+    expect(page.items.map((p) => [p.rank, p.index, p.worstJoint, p.imageName, p.imageId])).toEqual([
+      [0, 0, 1, 'a.jpg', 11],
+      [1, 1, 0, 'b.jpg', 12]
     ])
     expect(rankPeople(gt, errors, { joints: 'all' }).items[0]).toMatchObject({ index: 0, worstJoint: 6 })
     expect(rankPeople(gt, errors, { order: 'pckh' }).items.map((p) => p.index)).toEqual([0, 1])

@@ -34,6 +34,7 @@ export interface PersonChange {
   index: number
   personId?: number
   imageName?: string
+  imageId?: number
   baseline: number
   other: number
   difference: number
@@ -139,6 +140,7 @@ function pairedPart(
       index: n,
       ...(gt.personIds ? { personId: gt.personIds[n] } : {}),
       ...(gt.imageNames ? { imageName: gt.imageNames[n] } : {}),
+      ...(gt.imageIds ? { imageId: gt.imageIds[n] } : {}),
       baseline: a,
       other: b,
       difference: b - a

@@ -13,6 +13,7 @@ import type { EvalGroundTruth } from './types'
 export interface ProjectGroundTruth extends EvalGroundTruth {
   personIds: number[]
   imageNames: string[]
+  imageIds: number[]
   /** The label revision it was read at. */
   labelMark: number
 }
@@ -46,6 +47,7 @@ export function projectGroundTruth(db: Db, split: string, options: ProjectGround
       headBoxes: new Float64Array(count * 4),
       personIds: people.map((p) => p.personId),
       imageNames: people.map((p) => p.imageName),
+      imageIds: people.map((p) => p.imageId),
       labelMark: mark
     }
     const withoutBox: AnnotatedPerson[] = []

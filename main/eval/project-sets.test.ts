@@ -50,6 +50,8 @@ describe('prediction sets of a project split', () => {
     const file = await loadGroundTruth(fixture('small-gt.mat'))
     expect(gt.personIds).toEqual(ids)
     expect(gt.imageNames).toEqual(['val-0.jpg', 'val-1.jpg', 'val-2.jpg'])
+    const imageIdOf = db.prepare('SELECT image_id FROM people WHERE id = ?').pluck()
+    expect(gt.imageIds).toEqual(ids.map((id) => imageIdOf.get(id)))
     expect(gt.missing).toEqual(file.missing)
     expect(gt.headBoxes.subarray(0, 8)).toEqual(file.headBoxes.subarray(0, 8))
     for (let i = 0; i < file.missing.length; i++) {

@@ -15,6 +15,7 @@ export interface RankedPerson extends PersonScore {
   rank: number
   personId?: number
   imageName?: string
+  imageId?: number
 }
 
 export interface RankingPage {
@@ -45,7 +46,8 @@ export function rankPeople(gt: EvalGroundTruth, errors: NormalisedErrors, option
     ...score,
     rank: offset + i,
     ...(gt.personIds ? { personId: gt.personIds[score.index] } : {}),
-    ...(gt.imageNames ? { imageName: gt.imageNames[score.index] } : {})
+    ...(gt.imageNames ? { imageName: gt.imageNames[score.index] } : {}),
+    ...(gt.imageIds ? { imageId: gt.imageIds[score.index] } : {})
   }))
   return { order, total: ranked.length, unannotated: all.length - ranked.length, offset, items }
 }

@@ -18,6 +18,8 @@ export interface EvalGroundTruth {
   personIds?: readonly number[]
   /** Image names in the same order, when known (shown in rankings). */
   imageNames?: readonly string[]
+  /** The project's image ids in the same order, when the ground truth came from the project (the editor opens them). */
+  imageIds?: readonly number[]
 }
 
 export interface PredictionSet {

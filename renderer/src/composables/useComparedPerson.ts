@@ -7,11 +7,10 @@
 import { ref, shallowRef, watch, type Ref } from 'vue'
 import type { ImageDetail, PersonPrediction, PredictionSetInfo } from '../../../contract'
 import { call } from '../api/client'
-import { imageIdOfPerson } from './usePersonImages'
 
 export interface PersonTarget {
   personId: number
-  imageName?: string
+  imageId: number
 }
 
 export interface SetPrediction {
@@ -39,7 +38,7 @@ function loadPicture(url: string): Promise<HTMLImageElement> {
 }
 
 async function findImage(target: PersonTarget): Promise<ImageDetail> {
-  return call('getImage', { imageId: await imageIdOfPerson(target.personId, target.imageName) })
+  return call('getImage', { imageId: target.imageId })
 }
 
 async function predictionOf(set: PredictionSetInfo, imageId: number, personId: number): Promise<SetPrediction> {

@@ -64,8 +64,6 @@ export const useDatasetStore = defineStore('dataset', () => {
   const selected = computed(() => entryAt(selectedIndex.value))
 
   const pending = new Map<number, Promise<void>>()
-  /** Image ids by name for ranking entries (the ranking names images; the grid needs their ids). */
-  const imageIds = new Map<string, number>()
   let projectId = ''
 
   // Ids belong to one project: another project open starts the list over (its filter stays, but not a
@@ -77,7 +75,6 @@ export const useDatasetStore = defineStore('dataset', () => {
       generation.value++
       blocks.value = new Map()
       pending.clear()
-      imageIds.clear()
       total.value = 0
       selectedIndex.value = 0
       stats.value = null
@@ -169,12 +166,9 @@ export const useDatasetStore = defineStore('dataset', () => {
       limit: RANKING_BLOCK
     })
     total.value = page.total
-    const set = predictionSets.value.find((s) => s.id === setId)
-    const names = page.items.map((item) => item.imageName ?? '')
-    await resolveImageIds(names, set?.split)
     return page.items.map((item) => {
       const name = item.imageName ?? `person ${item.personId ?? item.index}`
-      const imageId = imageIds.get(name) ?? 0
+      const imageId = item.imageId ?? 0
       return {
         imageId,
         name,
@@ -189,22 +183,8 @@ export const useDatasetStore = defineStore('dataset', () => {
     })
   }
 
-  /** Fills `imageIds` for the names not known yet, reading the split's image list once. */
-  async function resolveImageIds(names: string[], split: string | undefined): Promise<void> {
-    if (names.every((name) => !name || imageIds.has(name))) return
-    const known = ['train', 'val', 'test', 'unknown'].includes(split ?? '') ? (split as Split) : undefined
-    for (let offset = 0; ; offset += 1000) {
-      const page = await call('listImages', { filter: { split: known }, offset, limit: 1000 })
-      for (const image of page.images) imageIds.set(image.name, image.id)
-      if (offset + 1000 >= page.total || names.every((name) => !name || imageIds.has(name))) return
-    }
-  }
-
   async function loadMeta(currentProjectId: string): Promise<void> {
-    if (projectId !== currentProjectId) {
-      imageIds.clear()
-      projectId = currentProjectId
-    }
+    projectId = currentProjectId
     const [nextStats, sets] = await Promise.all([call('datasetStats', {}), call('listPredictionSets', {}).catch(() => [])])
     stats.value = nextStats
     predictionSets.value = sets

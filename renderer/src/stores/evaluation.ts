@@ -4,7 +4,6 @@ import { acceptHMRUpdate, defineStore } from 'pinia'
 import { computed, ref } from 'vue'
 import type { Evaluation, Params, PredictionSetInfo, RankingPage, Result } from '../../../contract'
 import { call } from '../api/client'
-import { imageIdOfPerson } from '../composables/usePersonImages'
 
 type RankingOrder = NonNullable<Params<'rankEvaluationErrors'>['order']>
 type RecordedEvaluation = Result<'evaluationHistory'>[number]
@@ -16,8 +15,6 @@ export const useEvaluationStore = defineStore('evaluation', () => {
   const selectedSetId = ref<number | null>(null)
   const evaluation = ref<Evaluation | null>(null)
   const ranking = ref<RankingPage | null>(null)
-  /** Image id of each ranked person, as they are looked up (for the editor links). */
-  const rankingImages = ref<Record<number, number>>({})
   const rankingOrder = ref<RankingOrder>('worstJoint')
   const history = ref<RecordedEvaluation[]>([])
   const loading = ref(false)
@@ -49,7 +46,6 @@ export const useEvaluationStore = defineStore('evaluation', () => {
     selectedSetId.value = setId
     evaluation.value = null
     ranking.value = null
-    rankingImages.value = {}
     history.value = []
     error.value = null
     if (setId === null) return
@@ -91,13 +87,6 @@ export const useEvaluationStore = defineStore('evaluation', () => {
 
   function showRanking(page: RankingPage): void {
     ranking.value = page
-    for (const item of page.items) {
-      if (item.personId === undefined || rankingImages.value[item.personId] !== undefined) continue
-      const personId = item.personId
-      imageIdOfPerson(personId, item.imageName)
-        .then((imageId) => (rankingImages.value = { ...rankingImages.value, [personId]: imageId }))
-        .catch(() => undefined)
-    }
   }
 
   /** Runs a run's best checkpoint over the validation split (a cancellable task), then shows its new set. */
@@ -133,7 +122,6 @@ export const useEvaluationStore = defineStore('evaluation', () => {
     selectedSetId,
     evaluation,
     ranking,
-    rankingImages,
     rankingOrder,
     history,
     loading,
