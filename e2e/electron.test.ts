@@ -1,5 +1,6 @@
 // The desktop app through Playwright's Electron driver. The Electron binary cannot be downloaded on the
 // build machines, so there this file reports "skipped: Electron binary not installed" (never a pass).
+import { execFileSync } from 'node:child_process'
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -22,10 +23,12 @@ describe.skipIf(!binary)(binary ? 'the desktop app' : 'skipped: Electron binary 
 
   beforeAll(async () => {
     dataDir = mkdtempSync(join(tmpdir(), 'wb-electron-'))
+    // the desktop app needs better-sqlite3 built for Electron's ABI, as `npm start` makes it
+    const sqliteBinding = execFileSync(process.execPath, [join(repoRoot, 'scripts/electron-sqlite.mjs')], { encoding: 'utf8' }).trim().split('\n').pop()!
     app = await _electron.launch({
       executablePath: binary!,
       args: [repoRoot, '--no-sandbox'],
-      env: { ...process.env, WORKBENCH_DATA: dataDir }
+      env: { ...process.env, WORKBENCH_DATA: dataDir, WORKBENCH_SQLITE_BINDING: sqliteBinding }
     })
   })
   afterAll(async () => {

@@ -4,6 +4,7 @@ import { spawn, spawnSync } from 'node:child_process'
 import { existsSync, readFileSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
+import { electronSqliteBinding } from './electron-sqlite.mjs'
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..')
 const passThrough = process.argv.slice(2)
@@ -25,11 +26,24 @@ const build = spawnSync(process.execPath, [join(root, 'node_modules', 'electron-
 })
 if (build.status !== 0) process.exit(build.status ?? 1)
 
+function startDesktop(binary) {
+  let binding
+  try {
+    binding = electronSqliteBinding()
+  } catch (error) {
+    console.log(`${error.message}; starting the web host instead.`)
+    return null
+  }
+  return spawn(binary, [root, ...passThrough], { cwd: root, stdio: 'inherit', env: { ...process.env, WORKBENCH_SQLITE_BINDING: binding } })
+}
+
+function startWebHost() {
+  return spawn(process.execPath, [join(root, 'out', 'main', 'serve.js'), ...passThrough], { cwd: root, stdio: 'inherit' })
+}
+
 const binary = electronBinary()
-const child = binary
-  ? spawn(binary, [root, ...passThrough], { cwd: root, stdio: 'inherit' })
-  : (console.log('Electron binary not installed (npx install-electron fetches it where the network allows); starting the web host instead.'),
-    spawn(process.execPath, [join(root, 'out', 'main', 'serve.js'), ...passThrough], { cwd: root, stdio: 'inherit' }))
+if (!binary) console.log('Electron binary not installed (npx install-electron fetches it where the network allows); starting the web host instead.')
+const child = (binary && startDesktop(binary)) || startWebHost()
 
 for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => child.kill(signal))
 child.on('exit', (code) => process.exit(code ?? 0))

@@ -17,7 +17,13 @@ export interface OpenDatabaseOptions {
 export function openDatabase(file: string, options: OpenDatabaseOptions = {}): Db {
   let db: Db
   try {
-    db = new Database(file, { readonly: options.readonly ?? false, fileMustExist: options.readonly ?? false })
+    db = new Database(file, {
+      readonly: options.readonly ?? false,
+      fileMustExist: options.readonly ?? false,
+      // The desktop app runs Electron's Node, whose ABI differs from the system Node's: `npm start` builds a
+      // second copy of the addon for it and names it here (scripts/electron-sqlite.mjs).
+      nativeBinding: process.env.WORKBENCH_SQLITE_BINDING || undefined
+    })
   } catch (error) {
     throw badInput(`${file}: cannot open the project database: ${(error as Error).message}`, 'database')
   }
