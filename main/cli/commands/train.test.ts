@@ -53,9 +53,9 @@ describe('the train and runs commands', () => {
     'train, stop with Ctrl-C, resume, and list and show the run',
     async () => {
       const config = join(root, 'micro.json')
-      writeFileSync(config, JSON.stringify({ preset: 'demo', ...MICRO_RUN, epochs: 2, stepsPerEpoch: 4 }))
+      writeFileSync(config, JSON.stringify({ preset: 'demo', ...MICRO_RUN, epochs: 4, stepsPerEpoch: 4 }))
       const first = cli('train', '--config', config, '--backend', 'wasm', '--name', 'cli run')
-      await first.waitFor(/step \d+\/8/)
+      await first.waitFor(/step \d+\/16/)
       first.kill('SIGINT')
       expect(await first.code, first.output()).toBe(130)
       expect(first.output()).toMatch(/run-1 \(cli run\): \d+ training and \d+ validation people at label mark \d+/)
@@ -65,18 +65,18 @@ describe('the train and runs commands', () => {
 
       const second = cli('train', '--resume', 'run-1')
       expect(await second.code, second.output()).toBe(0)
-      expect(second.output()).toContain(`run-1 resumes at step ${stoppedAt} of 8`)
-      expect(second.output()).toMatch(/epoch 2\/2: train loss .* PCKh@0\.5 \d+\.\d\d/)
-      expect(second.output()).toMatch(/run-1 completed: 8 steps/)
+      expect(second.output()).toContain(`run-1 resumes at step ${stoppedAt} of 16`)
+      expect(second.output()).toMatch(/epoch 4\/4: train loss .* PCKh@0\.5 \d+\.\d\d/)
+      expect(second.output()).toMatch(/run-1 completed: 16 steps/)
 
       const list = cli('runs')
       expect(await list.code).toBe(0)
-      expect(list.output()).toMatch(/run-1\s+completed\s+cli run\s+PRM-B s1 f16 64px\s+wasm\s+8\/8\s+2\/2/)
+      expect(list.output()).toMatch(/run-1\s+completed\s+cli run\s+PRM-B s1 f16 64px\s+wasm\s+16\/16\s+4\/4/)
 
       const show = cli('runs', 'show', 'run-1')
       expect(await show.code).toBe(0)
       expect(show.output()).toMatch(/engine\s+wasm \(WebAssembly/)
-      expect(show.output()).toMatch(/^\s+2\s+8\s/m)
+      expect(show.output()).toMatch(/^\s+4\s+16\s/m)
 
       const bad = cli('train', '--resume', 'run-1', '--epochs', '3')
       expect(await bad.code).toBe(2)
