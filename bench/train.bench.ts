@@ -210,6 +210,8 @@ async function longRun(minutes: number) {
     const snapshot = JSON.parse(readFileSync(join(projectDir, 'runs', runId, 'snapshot.json'), 'utf8')) as DataSnapshot
     const at = (limit: number) => epochs.filter((e) => e.minutes <= limit).at(-1) ?? null
     return {
+      measuredAt: new Date().toISOString(),
+      loadAverage: round(loadavg()[0]),
       minutes,
       overrides: extra,
       generationSeconds: round(generationSeconds, 1),
@@ -277,27 +279,38 @@ async function main() {
     rmSync(root, { recursive: true, force: true })
   }
 
-  let long = null
+  // the long run takes 20+ minutes: a run without --long keeps the last one's figures (with their date)
+  const resultsFile = join(here, 'results', 'train.json')
+  let previous: { long?: unknown; speed?: unknown[]; wasmTrainOverForward?: unknown[]; loaderImagesPerSecond?: Record<string, number> } = {}
+  try {
+    previous = JSON.parse(readFileSync(resultsFile, 'utf8')) as typeof previous
+  } catch {
+    previous = {}
+  }
+  let long = previous.long ?? null
   if (args.includes('--long')) {
     const minutes = Number(option('--long-minutes') ?? 20)
     console.log(`long run: the demo preset on the demo project for ${minutes} minutes`)
-    long = await longRun(minutes)
+    const measured = await longRun(minutes)
+    long = measured
     console.log(
-      `  PCKh@0.5 after 10 min: ${long.at10?.pckh?.toFixed(2) ?? '–'}, after 20 min: ${long.at20?.pckh?.toFixed(2) ?? '–'} (mean-pose baseline ${long.baselineMeanPose.mean?.toFixed(2)}), ${long.steps} steps on ${long.backend}`
+      `  PCKh@0.5 after 10 min: ${measured.at10?.pckh?.toFixed(2) ?? '–'}, after 20 min: ${measured.at20?.pckh?.toFixed(2) ?? '–'} (mean-pose baseline ${measured.baselineMeanPose.mean?.toFixed(2)}), ${measured.steps} steps on ${measured.backend}`
     )
   }
+  const onlyLong = args.includes('--only-long')
   const result = {
     machine: `${cpus().length} cores (${cpus()[0]?.model ?? 'unknown'}), Node ${process.versions.node}, no GPU`,
     loadAverage: { before: round(loadBefore), after: round(loadavg()[0]) },
     note: 'paper preset on cpu/wasm: batch 1-2, 1-2 timed steps (slow there); demo: preset batch 8',
-    speed,
-    wasmTrainOverForward: wasmRatios,
-    loaderImagesPerSecond: loader,
+    // --only-long keeps the speed figures of the last full run
+    speed: onlyLong ? (previous.speed ?? []) : speed,
+    wasmTrainOverForward: onlyLong ? (previous.wasmTrainOverForward ?? []) : wasmRatios,
+    loaderImagesPerSecond: onlyLong ? (previous.loaderImagesPerSecond ?? {}) : loader,
     long,
     at: new Date().toISOString()
   }
   mkdirSync(join(here, 'results'), { recursive: true })
-  writeFileSync(join(here, 'results', 'train.json'), JSON.stringify(result, null, 2) + '\n')
+  writeFileSync(resultsFile, JSON.stringify(result, null, 2) + '\n')
 }
 
 await main()
