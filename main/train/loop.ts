@@ -38,6 +38,9 @@ export class RunControl {
 
   /** Resolves when the loop may go on (true) or must stop (false); reports pausing and resuming. */
   async gate(onPause: () => void, onResume: () => void): Promise<boolean> {
+    // When batches are ready, a step awaits only settled promises (microtasks), and the pause and stop
+    // commands, which arrive as macrotasks, would wait for the end of the run: let them in first.
+    await new Promise<void>((resolve) => setImmediate(resolve))
     if (this.stopRequested) return false
     if (!this.paused) return true
     onPause()
