@@ -2,6 +2,7 @@
 // host the media resolver. Kept in one place so Electron and the web host cannot drift apart.
 import type { HostKind } from '../../contract'
 import type { HostDialogs } from '../api/context'
+import type { TrainerLauncher } from '../train/launcher'
 import { Workbench } from '../workbench'
 import { workspaceMedia, type MediaResolver } from './media'
 
@@ -10,8 +11,14 @@ export interface BootedWorkbench {
   media: MediaResolver
 }
 
-export async function bootWorkbench(host: HostKind, dataDir: string, dialogs?: HostDialogs): Promise<BootedWorkbench> {
-  const workbench = new Workbench({ host, dataDir, dialogs })
+/** What only the desktop app brings: native dialogs and Electron's utility processes for trainers. */
+export interface HostServices {
+  dialogs?: HostDialogs
+  trainerLauncher?: TrainerLauncher
+}
+
+export async function bootWorkbench(host: HostKind, dataDir: string, services: HostServices = {}): Promise<BootedWorkbench> {
+  const workbench = new Workbench({ host, dataDir, ...services })
   await workbench.openLastProject()
   const media = workspaceMedia(workbench.workspace)
   return { workbench, media }

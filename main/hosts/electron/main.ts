@@ -13,6 +13,7 @@ import type { MediaResolver } from '../media'
 import { rendererDir } from '../paths'
 import { contentSecurityPolicy } from '../security'
 import { contentTypeFor, resolveUnder } from '../static-files'
+import { utilityProcessLauncher } from './trainer-launcher'
 
 const SCHEME = 'app'
 const APP_HOST = 'workbench'
@@ -94,7 +95,7 @@ function createWindow(): BrowserWindow {
 async function start(): Promise<void> {
   await app.whenReady()
   const dataDir = process.env.WORKBENCH_DATA ?? defaultDataDir()
-  const booted = await bootWorkbench('electron', dataDir, dialogs)
+  const booted = await bootWorkbench('electron', dataDir, { dialogs, trainerLauncher: utilityProcessLauncher })
   workbench = booted.workbench
   protocol.handle(SCHEME, (request) => serveApp(request, booted.media))
 
