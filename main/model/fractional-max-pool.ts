@@ -15,6 +15,7 @@
 //   random regions); it makes predictions repeatable, and torch gives the same outputs when passed
 //   `_random_samples` filled with 0.5.
 import * as tf from '@tensorflow/tfjs-core'
+import { FRACTIONAL_POOL, FRACTIONAL_POOL_GRAD, firstWindows, hasKernel, type FractionalPoolAttrs } from '../engine/custom-kernels'
 import type { Rng } from './random'
 
 /** Samples for one pooling site: [N, C, 2] (u_w, u_h) as torch lays them out, or one u for everything. */
@@ -64,6 +65,7 @@ export function fractionalMaxPool2d(x: tf.Tensor4D, outH: number, outW: number, 
   if (h < 2 || w < 2 || outH < 1 || outW < 1 || outH > h - 1 || outW > w - 1) {
     throw new Error(`fractional max-pool cannot take ${h}x${w} to ${outH}x${outW} with 2x2 windows`)
   }
+  if (hasKernel(FRACTIONAL_POOL) && hasKernel(FRACTIONAL_POOL_GRAD)) return fusedPool(x, outH, outW, samples)
   // The max of the 2x2 window at every start; the pooling then only picks starts. maxPool's gradient routes
   // ties to the first maximum in row-major order, as torch's fractional pooling does.
   const windows = tf.maxPool(x, 2, 1, 'valid') // [N, H-1, W-1, C]
@@ -86,6 +88,41 @@ export function fractionalMaxPool2d(x: tf.Tensor4D, outH: number, outW: number, 
   const columns = tf.reshape(tf.transpose(rows, [0, 2, 1]), [n * c * (w - 1), outH]) // [N*C*(W-1), outH]
   const picked = tf.reshape(gatherAxis(columns, colIndex, 0), [n, c, outW, outH]) // [N, C, outW, outH]
   return tf.transpose(picked, [0, 3, 2, 1]) as tf.Tensor4D // [N, outH, outW, C]
+}
+
+/**
+ * The same pooling as one kernel each way where the engine has the project's (custom-kernels.ts): window
+ * starts as int32 tables instead of ~6 gathers and transposes forward and ~10 scatters, transposes and a
+ * MaxPoolGrad backward.
+ */
+function fusedPool(x: tf.Tensor4D, outH: number, outW: number, samples: PoolSamples): tf.Tensor4D {
+  const [n, h, w, c] = x.shape
+  const shared = typeof samples === 'number'
+  const planes = shared ? 1 : n * c
+  if (!shared && samples.length !== n * c * 2) throw new Error(`pooling samples hold ${samples.length} values, expected ${n}x${c}x2`)
+  const rows = new Int32Array(planes * outH)
+  const cols = new Int32Array(planes * outW)
+  for (let plane = 0; plane < planes; plane++) {
+    rows.set(poolIntervals(shared ? samples : samples[2 * plane + 1], h, outH), plane * outH)
+    cols.set(poolIntervals(shared ? samples : samples[2 * plane], w, outW), plane * outW)
+  }
+  const attrs: FractionalPoolAttrs = { outHeight: outH, outWidth: outW, shared }
+  const pool = tf.customGrad((input, save) => {
+    const tables = {
+      rows: tf.tensor1d(rows, 'int32'),
+      cols: tf.tensor1d(cols, 'int32'),
+      rowFirst: tf.tensor1d(firstWindows(rows, planes, outH, h), 'int32'),
+      colFirst: tf.tensor1d(firstWindows(cols, planes, outW, w), 'int32')
+    }
+    const value = tf.engine().runKernel(FRACTIONAL_POOL, { x: input as tf.Tensor, rows: tables.rows, cols: tables.cols }, { ...attrs }) as tf.Tensor4D
+    ;(save as tf.GradSaveFunc)([input as tf.Tensor, tables.rows, tables.cols, tables.rowFirst, tables.colFirst])
+    const gradFunc = (dy: tf.Tensor, saved: tf.Tensor[]) => {
+      const [xs, rowsT, colsT, rowFirst, colFirst] = saved
+      return tf.engine().runKernel(FRACTIONAL_POOL_GRAD, { x: xs, dy, rows: rowsT, cols: colsT, rowFirst, colFirst }, { ...attrs }) as tf.Tensor
+    }
+    return { value, gradFunc }
+  })
+  return pool(x) as tf.Tensor4D
 }
 
 /**

@@ -3,6 +3,7 @@
 // Tensors are NHWC; conv kernels are held HWIO ([k, k, in, out]) for tf.conv2d, and checkpoints store
 // them OIHW, as PyTorch does (checkpoint.ts transposes).
 import * as tf from '@tensorflow/tfjs-core'
+import { BN_APPLY, BN_GRAD, BN_RUNNING, BN_STATS, hasKernel, inPlaceUpdates, type BatchNormAttrs, type BatchNormRunningAttrs } from '../engine/custom-kernels'
 import type { Rng } from './random'
 
 /** BN weight init. Torch7 (the authors' framework, and PyTorch < 1.2) drew U(0, 1); PyTorch >= 1.2 uses 1. */
@@ -81,8 +82,13 @@ export class Conv2d {
     this.bias = registry.add(scope.qualify('bias'), [outChannels], b, true) as tf.Variable<tf.Rank.R1>
   }
 
-  /** [N, H, W, in] -> [N, H', W', out] */
-  apply(x: tf.Tensor4D): tf.Tensor4D {
+  /**
+   * [N, H, W, in] -> [N, H', W', out]. `inputGradient` false (a network's input image): the plain conv and bias
+   * add, whose gradients tfjs computes only for what needs one; the fused op's gradient always computes the
+   * input's as well (for the 7x7/2 stem, a strided transposed convolution thrown away).
+   */
+  apply(x: tf.Tensor4D, inputGradient = true): tf.Tensor4D {
+    if (!inputGradient) return tf.add(tf.conv2d(x, this.weight, this.stride, this.pad), this.bias)
     return tf.fused.conv2d({ x, filter: this.weight, strides: this.stride, pad: this.pad, bias: this.bias })
   }
 }
@@ -110,10 +116,18 @@ export class BatchNorm2d {
   }
 
   /**
-   * [N, H, W, C] -> [N, H, W, C]. Training: normalise with the batch statistics (biased variance) and move the
-   * running statistics toward them; eval: normalise with the running statistics.
+   * [N, H, W, C] -> [N, H, W, C], then ReLU if `relu`. Training: normalise with the batch statistics (biased
+   * variance) and move the running statistics toward them; eval: normalise with the running statistics.
+   * Where the engine has the project's batch-norm kernels (custom-kernels.ts) the layer is a few fused kernels
+   * with a closed-form gradient instead of ~20 elementwise and reduction ops (and ~30 more for their gradients).
    */
-  apply(x: tf.Tensor4D, training: boolean): tf.Tensor4D {
+  apply(x: tf.Tensor4D, training: boolean, relu = false): tf.Tensor4D {
+    if (FUSED_KERNELS.every(hasKernel)) return training ? this.trainFused(x, relu) : this.evalFused(x, relu)
+    const y = this.applyOps(x, training)
+    return relu ? tf.relu(y) : y
+  }
+
+  private applyOps(x: tf.Tensor4D, training: boolean): tf.Tensor4D {
     const { eps, momentum } = BatchNorm2d
     if (!training) {
       // Folded into one multiply-add, as torch's CPU inference kernel does.
@@ -133,7 +147,52 @@ export class BatchNorm2d {
     const scale = tf.mul(this.weight, tf.rsqrt(tf.add(variance, eps))) // [C]
     return tf.add(tf.mul(centered, scale), this.bias)
   }
+
+  private trainFused(x: tf.Tensor4D, relu: boolean): tf.Tensor4D {
+    const attrs: BatchNormAttrs = { eps: BatchNorm2d.eps, relu }
+    const running: BatchNormRunningAttrs = { momentum: BatchNorm2d.momentum, count: x.shape[0] * x.shape[1] * x.shape[2] }
+    const normalise = tf.customGrad((input, weight, bias, save) => {
+      const stats = tf.engine().runKernel(BN_STATS, { x: input as tf.Tensor }) as tf.Tensor // [2, C]: mean, variance
+      if (!inPlaceUpdates()?.batchNormRunning(this.runningMean, this.runningVar, stats, running)) {
+        const [runningMean, runningVar] = tf.engine().runKernel(
+          BN_RUNNING, { runningMean: this.runningMean, runningVar: this.runningVar, stats }, { ...running }
+        ) as tf.Tensor[]
+        this.runningMean.assign(runningMean as tf.Tensor1D)
+        this.runningVar.assign(runningVar as tf.Tensor1D)
+      }
+      const value = tf.engine().runKernel(BN_APPLY, { x: input as tf.Tensor, stats, weight: weight as tf.Tensor, bias: bias as tf.Tensor }, { ...attrs }) as tf.Tensor4D
+      // the parameters are variables and outlive the step: only what this forward made needs saving
+      ;(save as tf.GradSaveFunc)([input as tf.Tensor, stats])
+      const gradFunc = (dy: tf.Tensor, saved: tf.Tensor[]) => {
+        const [xs, s] = saved
+        return tf.engine().runKernel(BN_GRAD, { x: xs, dy, stats: s, weight: weight as tf.Tensor, bias: bias as tf.Tensor }, { ...attrs }) as tf.Tensor[]
+      }
+      return { value, gradFunc }
+    })
+    return normalise(x, this.weight, this.bias) as tf.Tensor4D
+  }
+
+  private evalFused(x: tf.Tensor4D, relu: boolean): tf.Tensor4D {
+    const { eps } = BatchNorm2d
+    const normalise = tf.customGrad((input, weight, bias, save) => {
+      const kernelInputs = { x: input as tf.Tensor, mean: this.runningMean, variance: this.runningVar, weight: weight as tf.Tensor, bias: bias as tf.Tensor }
+      const value = tf.engine().runKernel(BN_APPLY, kernelInputs, { eps, relu }) as tf.Tensor4D
+      ;(save as tf.GradSaveFunc)([kernelInputs.x, kernelInputs.weight, value])
+      // Eval-mode gradients (statistics fixed) are rare (tests, saliency): plain ops.
+      const gradFunc = (dy: tf.Tensor, saved: tf.Tensor[]) => {
+        const [xs, w, y] = saved
+        const g = relu ? tf.mul(dy, tf.step(y)) : dy
+        const invStd = tf.rsqrt(tf.add(this.runningVar, eps))
+        const normalised = tf.mul(tf.sub(xs, this.runningMean), invStd)
+        return [tf.mul(g, tf.mul(w, invStd)), tf.sum(tf.mul(g, normalised), [0, 1, 2]), tf.sum(g, [0, 1, 2])]
+      }
+      return { value, gradFunc }
+    })
+    return normalise(x, this.weight, this.bias) as tf.Tensor4D
+  }
 }
+
+const FUSED_KERNELS = [BN_STATS, BN_APPLY, BN_GRAD, BN_RUNNING]
 
 /**
  * Mean over N, H and W in two stages (W, then N and H). Backends that reduce in float32 with a running sum
@@ -146,5 +205,5 @@ function channelMean(x: tf.Tensor4D): tf.Tensor1D {
 
 /** BN then ReLU, the pre-activation every module uses. */
 export function bnRelu(bn: BatchNorm2d, x: tf.Tensor4D, training: boolean): tf.Tensor4D {
-  return tf.relu(bn.apply(x, training))
+  return bn.apply(x, training, true)
 }

@@ -39,7 +39,7 @@ class Stem {
 
   /** [N, R, R, 3] -> [N, R/4, R/4, nFeats] */
   apply(x: tf.Tensor4D, ctx: ApplyContext): tf.Tensor4D {
-    const y = this.res1.apply(bnRelu(this.bn, this.conv.apply(x), ctx.training), ctx) // [N, R/2, R/2, 2w]
+    const y = this.res1.apply(bnRelu(this.bn, this.conv.apply(x, false), ctx.training), ctx) // [N, R/2, R/2, 2w]
     const pooled = tf.maxPool(y, 2, 2, 'valid') // [N, R/4, R/4, 2w]
     return this.res3.apply(this.res2.apply(pooled, ctx), ctx)
   }

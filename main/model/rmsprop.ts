@@ -7,6 +7,7 @@
 // authors' (opts.lua): alpha 0.99, eps 1e-8, no momentum, no weight decay; lr 2.5e-4 (hg-prm-stack2.sh).
 // State is held per parameter under PyTorch-style names (`<param>.square_avg`, `<param>.momentum_buffer`).
 import * as tf from '@tensorflow/tfjs-core'
+import { hasKernel, inPlaceUpdates, RMSPROP_UPDATE, type RmspropAttrs } from '../engine/custom-kernels'
 
 export interface RmspropOptions {
   lr: number
@@ -48,6 +49,28 @@ export class RMSprop {
   /** One update from gradients by parameter name (PyraNet.gradients() gives them). Parameters without a gradient keep still. */
   applyGradients(grads: ReadonlyMap<string, tf.Tensor>): void {
     const { lr, alpha, eps, momentum, weightDecay } = this.options
+    // Where the engine has them: an in-place update (webgpu) or one fused kernel per parameter, the same float32
+    // arithmetic as the ops below in one pass instead of nine kernel calls.
+    if (momentum === 0 && hasKernel(RMSPROP_UPDATE)) {
+      const attrs: RmspropAttrs = { lr, alpha, eps, weightDecay }
+      const items = [...grads].map(([name, grad]) => {
+        const param = this.params.get(name)
+        const squareAvg = this.squareAvg.get(name)
+        if (!param || !squareAvg) throw new Error(`gradient for unknown parameter ${name}`)
+        return { param, grad, squareAvg }
+      })
+      const updated = inPlaceUpdates()?.rmsprop(items, attrs) ?? items.map(() => false)
+      tf.tidy(() => {
+        items.forEach(({ param, grad, squareAvg }, i) => {
+          if (updated[i]) return
+          const [nextParam, nextAverage] = tf.engine().runKernel(RMSPROP_UPDATE, { param, grad, squareAvg }, { ...attrs }) as tf.Tensor[]
+          squareAvg.assign(nextAverage)
+          param.assign(nextParam)
+        })
+      })
+      this.step++
+      return
+    }
     tf.tidy(() => {
       for (const [name, grad] of grads) {
         const p = this.params.get(name)

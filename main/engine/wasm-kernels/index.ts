@@ -13,6 +13,16 @@ import { maxPoolGradWasm } from './max-pool-grad'
 import { makeMeanKernel, makeSumKernel } from './reductions'
 import { makeIdentityKernel, makeSliceKernel, makeSplitVKernel, makeUnpackKernel } from './slice'
 import { unsortedSegmentSumWasm } from './unsorted-segment-sum'
+import { rmspropUpdateWasm } from './rmsprop-update'
+import {
+  batchNormApplyWasm,
+  batchNormGradWasm,
+  batchNormRunningWasm,
+  batchNormStatsWasm,
+  fractionalPoolGradWasm,
+  fractionalPoolWasm
+} from './fused'
+import { BN_APPLY, BN_GRAD, BN_RUNNING, BN_STATS, FRACTIONAL_POOL, FRACTIONAL_POOL_GRAD, RMSPROP_UPDATE } from '../custom-kernels'
 
 const BACKEND = 'wasm'
 
@@ -41,7 +51,8 @@ function requireBuiltin(kernelName: string, builtin: KernelConfig | undefined): 
 
 /** The names of the kernels that `registerWasmTrainingKernels` installs for 'wasm'. */
 export const WASM_TRAINING_KERNELS = [
-  'Conv2DBackpropInput', 'Conv2DBackpropFilter', 'MaxPoolGrad', 'UnsortedSegmentSum', 'Slice', 'SplitV', 'Unpack', 'Identity', 'Sum', 'Mean'
+  'Conv2DBackpropInput', 'Conv2DBackpropFilter', 'MaxPoolGrad', 'UnsortedSegmentSum', 'Slice', 'SplitV', 'Unpack', 'Identity', 'Sum', 'Mean',
+  RMSPROP_UPDATE, BN_STATS, BN_APPLY, BN_GRAD, BN_RUNNING, FRACTIONAL_POOL, FRACTIONAL_POOL_GRAD
 ] as const
 
 /** Registers the project's wasm kernels. Safe to call any number of times, before or after setBackend('wasm'). */
@@ -56,6 +67,13 @@ export function registerWasmTrainingKernels(): void {
   install('Identity', (builtin) => makeIdentityKernel(requireBuiltin('Identity', builtin)))
   install('Sum', (builtin) => makeSumKernel(requireBuiltin('Sum', builtin)))
   install('Mean', (builtin) => makeMeanKernel(requireBuiltin('Mean', builtin)))
+  install(RMSPROP_UPDATE, () => rmspropUpdateWasm)
+  install(BN_STATS, () => batchNormStatsWasm)
+  install(BN_APPLY, () => batchNormApplyWasm)
+  install(BN_GRAD, () => batchNormGradWasm)
+  install(BN_RUNNING, () => batchNormRunningWasm)
+  install(FRACTIONAL_POOL, () => fractionalPoolWasm)
+  install(FRACTIONAL_POOL_GRAD, () => fractionalPoolGradWasm)
 }
 
 /** tfjs-backend-wasm's original implementation of a kernel that ours replaced (undefined if it had none). */

@@ -1,0 +1,23 @@
+// The project's RMSprop step (custom-kernels.ts RMSPROP_UPDATE) for wasm: one pass over the wasm heap per
+// parameter instead of the nine elementwise kernels the tfjs-op form takes (each a call with its own
+// allocation and dispatch cost, which for the ~300 small tensors of a PyraNet outweigh the arithmetic).
+import type { KernelFunc, TensorInfo } from '@tensorflow/tfjs-core'
+import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm'
+import { float32View } from './backend-calls'
+import { rmspropUpdateInPlace, type RmspropAttrs } from '../custom-kernels'
+
+export const rmspropUpdateWasm: KernelFunc = ({ inputs, attrs, backend }) => {
+  const wasm = backend as unknown as BackendWasm
+  const { param, grad, squareAvg } = inputs as { param: TensorInfo; grad: TensorInfo; squareAvg: TensorInfo }
+  const nextParam = wasm.makeOutput(param.shape, 'float32')
+  const nextAverage = wasm.makeOutput(squareAvg.shape, 'float32')
+  // views only after every allocation (an allocation can move the heap)
+  const p = float32View(wasm, nextParam)
+  const v = float32View(wasm, nextAverage)
+  const g = float32View(wasm, grad)
+  if (g.length !== p.length || v.length !== p.length) throw new Error('PyraRmspropUpdate: param, grad and squareAvg differ in size')
+  p.set(float32View(wasm, param))
+  v.set(float32View(wasm, squareAvg))
+  rmspropUpdateInPlace(p, g, v, attrs as unknown as RmspropAttrs)
+  return [nextParam, nextAverage]
+}
