@@ -1,6 +1,6 @@
 // Picks the TensorFlow.js backend for the current process (the trainer process calls this once, before it
 // builds a model). The ladder, fastest first: tensorflow (tfjs-node-gpu, then tfjs-node) -> webgpu (Dawn)
-// -> wasm (with the project's training kernels) -> cpu. 'auto' walks it and records why each rung it
+// (with the project's training kernels) -> wasm (likewise) -> cpu. 'auto' walks it and records why each rung it
 // skipped failed; naming a backend gets that backend or an error saying why it is unavailable.
 import * as tf from '@tensorflow/tfjs-core'
 import { unavailable } from '../errors'
@@ -40,9 +40,12 @@ async function activate(backend: EngineBackend, options: EngineOptions): Promise
       device = `${binding.packageName} ${binding.version}, libtensorflow on ${binding.usesGpu ? 'CUDA GPU' : 'CPU'}`
       break
     }
-    case 'webgpu':
+    case 'webgpu': {
       device = await prepareWebgpu(options.webgpu)
+      const { registerWebgpuTrainingKernels } = await import('./webgpu-kernels')
+      registerWebgpuTrainingKernels()
       break
+    }
     case 'wasm': {
       const { registerWasmTrainingKernels } = await import('./wasm-kernels')
       registerWasmTrainingKernels()
