@@ -1,4 +1,5 @@
-// Builds out-gpu/ (git-ignored): the GPU throughput bench as plain JS plus its PyTorch counterpart, to run on
+// Builds out-gpu/ (git-ignored): the GPU throughput bench and the kernel profile (profile.ts) as plain JS plus
+// the bench's PyTorch counterpart, to run on
 // a bare NVIDIA server prepared by ../shared/gpu/prepare.sh (see ../shared/gpu/README.md):
 //   npx tsx scripts/gpu/build.ts        then, on the server from the project root:   bash out-gpu/run.sh
 // @tensorflow/* and webgpu stay external (the server gets them from .gpu/deps.tgz); everything of ours,
@@ -16,7 +17,7 @@ const out = join(root, 'out-gpu')
 rmSync(out, { recursive: true, force: true })
 mkdirSync(out, { recursive: true })
 await build({
-  entryPoints: { 'gpu-train': join(here, 'entry.ts') },
+  entryPoints: { 'gpu-train': join(here, 'entry.ts'), 'gpu-profile': join(here, 'profile.ts') },
   outdir: out,
   bundle: true,
   splitting: true,
@@ -35,4 +36,4 @@ copyFileSync(pytorchModel, join(out, 'pyranet.py'))
 copyFileSync(join(here, 'torch_bench.py'), join(out, 'torch_bench.py'))
 copyFileSync(join(here, 'run.sh'), join(out, 'run.sh'))
 chmodSync(join(out, 'run.sh'), 0o755)
-console.log(`built ${out}: gpu-train.mjs, torch_bench.py, pyranet.py, run.sh`)
+console.log(`built ${out}: gpu-train.mjs, gpu-profile.mjs, torch_bench.py, pyranet.py, run.sh`)
