@@ -4,7 +4,8 @@
 // Every check reads main's answer (getImage, personHistory) besides what the page shows.
 import type { Browser, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import type { ImageDetail, Person, Revision } from '../contract'
+import type { Params, Person, RequestName, Revision } from '../contract'
+import { pageApi } from './support/page-api'
 import { launchChromium, watchErrors } from './support/browser'
 import { screenshotPath } from './support/paths'
 import { serveWorkbench, type ServedWorkbench } from './support/web-host'
@@ -18,22 +19,15 @@ let personId: number
 /** The joint every test works on: the right knee. */
 const KNEE = 1
 
-async function api<T>(method: string, params: unknown): Promise<T> {
-  const reply = await page.evaluate(
-    async ([m, p]) => (window.api as unknown as Record<string, (x: unknown) => Promise<{ ok: boolean; result?: unknown; error?: { message: string } }>>)[m](p),
-    [method, params] as const
-  )
-  if (!reply.ok) throw new Error(`${method}: ${reply.error?.message}`)
-  return reply.result as T
-}
+const api = <N extends RequestName>(method: N, params: Params<N>) => pageApi(page, method, params)
 
 async function person(): Promise<Person> {
-  const image = await api<ImageDetail>('getImage', { imageId })
+  const image = await api('getImage', { imageId })
   return image.people.find((p) => p.id === personId)!
 }
 
 async function history(): Promise<Revision[]> {
-  return (await api<{ revisions: Revision[] }>('personHistory', { personId })).revisions
+  return (await api('personHistory', { personId })).revisions
 }
 
 /** A joint handle's place on screen, and the stage's scale (screen px per image px). */
@@ -71,9 +65,9 @@ beforeAll(async () => {
   errors = watchErrors(page)
   await page.goto(served.url)
   // a two-person image, so the canvas shows more than one skeleton
-  const page1 = await api<{ images: { id: number; personCount: number }[] }>('listImages', { limit: 200 })
+  const page1 = await api('listImages', { limit: 200 })
   imageId = page1.images.find((i) => i.personCount === 2)!.id
-  const image = await api<ImageDetail>('getImage', { imageId })
+  const image = await api('getImage', { imageId })
   personId = image.people.find((p) => p.joints[KNEE].state === 'visible')!.id
   await openEditor()
 })
@@ -162,13 +156,13 @@ describe('the annotation editor', () => {
   })
 
   it('accepts the predicted position of a joint from a micro training run', async () => {
-    const run = await api<{ id: string }>('startRun', {
+    const run = await api('startRun', {
       name: 'e2e micro run',
       backend: 'wasm',
       overrides: { model: { nStack: 1, nFeats: 16, stemWidth: 8, inputRes: 64 }, batchSize: 4, epochs: 1, stepsPerEpoch: 1, valLimit: 4, prefetch: 1 }
     })
     await expect
-      .poll(async () => (await api<{ status: string }>('getRun', { runId: run.id })).status, { timeout: 120_000, interval: 500 })
+      .poll(async () => (await api('getRun', { runId: run.id })).status, { timeout: 120_000, interval: 500 })
       .toBe('completed')
 
     // focusing the list reads the runs again
@@ -176,7 +170,7 @@ describe('the annotation editor', () => {
     await page.waitForSelector(`[data-test="prediction-run"] option[value="${run.id}"]`, { state: 'attached' })
     await page.selectOption('[data-test="prediction-run"]', run.id)
     await page.waitForSelector(`[data-test="joint-panel"] [data-joint="${KNEE}"] [data-confidence]`)
-    const predicted = await api<{ people: { personId: number; joints: { x: number; y: number }[] }[] }>('predictImage', {
+    const predicted = await api('predictImage', {
       imageId,
       source: { kind: 'run', runId: run.id }
     })
@@ -262,10 +256,10 @@ describe('the annotation editor', () => {
   })
 
   it('adds a person and places its joints where the user clicks, one after another', async () => {
-    const before = await api<ImageDetail>('getImage', { imageId })
+    const before = await api('getImage', { imageId })
     await page.keyboard.press('Shift+N')
     await settled()
-    const after = await api<ImageDetail>('getImage', { imageId })
+    const after = await api('getImage', { imageId })
     expect(after.people.length).toBe(before.people.length + 1)
     const added = after.people.find((p) => !before.people.some((q) => q.id === p.id))!
     expect(added.joints.every((j) => j.state === 'missing')).toBe(true)
@@ -286,7 +280,7 @@ describe('the annotation editor', () => {
       await page.mouse.click(view.left + view.x + (p.x - 0.5) * view.scale, view.top + view.y + (p.y - 0.5) * view.scale)
       await settled()
     }
-    const placed = (await api<ImageDetail>('getImage', { imageId })).people.find((p) => p.id === added.id)!
+    const placed = (await api('getImage', { imageId })).people.find((p) => p.id === added.id)!
     // the mouse lands on whole screen pixels: within one of them
     const onePixel = 1 / view.scale + 1e-9
     expect(Math.abs(placed.joints[9].x! - points[0].x)).toBeLessThanOrEqual(onePixel)
@@ -300,18 +294,18 @@ describe('the annotation editor', () => {
     await page.click(`[data-test="joint-panel"] [data-joint="9"]`)
     await page.keyboard.press('Delete')
     await settled()
-    expect((await api<ImageDetail>('getImage', { imageId })).people.find((p) => p.id === added.id)!.joints[9].state).toBe('missing')
+    expect((await api('getImage', { imageId })).people.find((p) => p.id === added.id)!.joints[9].state).toBe('missing')
     await page.keyboard.press('r')
     await settled()
-    expect((await api<ImageDetail>('getImage', { imageId })).people.find((p) => p.id === added.id)!.joints[9]).toEqual(placed.joints[9])
+    expect((await api('getImage', { imageId })).people.find((p) => p.id === added.id)!.joints[9]).toEqual(placed.joints[9])
 
     // delete the person; undo brings it back
     await page.keyboard.press('Shift+Delete')
     await settled()
-    expect((await api<ImageDetail>('getImage', { imageId })).people.some((p) => p.id === added.id)).toBe(false)
+    expect((await api('getImage', { imageId })).people.some((p) => p.id === added.id)).toBe(false)
     await page.keyboard.press('Control+z')
     await settled()
-    expect((await api<ImageDetail>('getImage', { imageId })).people.some((p) => p.id === added.id)).toBe(true)
+    expect((await api('getImage', { imageId })).people.some((p) => p.id === added.id)).toBe(true)
     await page.waitForSelector(`[data-test="people-panel"] [data-person="${added.id}"]`)
   })
 

@@ -5,7 +5,8 @@ import { writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import type { Browser, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import type { DatasetStats, ImageRecord, Person } from '../contract'
+import type { DatasetStats, Params, Person, RequestName } from '../contract'
+import { pageApi } from './support/page-api'
 import { launchChromium, watchErrors } from './support/browser'
 import { screenshotPath } from './support/paths'
 import { serveWorkbench, type ServedWorkbench } from './support/web-host'
@@ -16,14 +17,7 @@ let page: Page
 let errors: string[]
 let stats: DatasetStats
 
-async function api<T>(method: string, params: unknown): Promise<T> {
-  const reply = await page.evaluate(
-    async ([m, p]) => (window.api as unknown as Record<string, (x: unknown) => Promise<{ ok: boolean; result?: unknown; error?: { message: string } }>>)[m](p),
-    [method, params] as const
-  )
-  if (!reply.ok) throw new Error(`${method}: ${reply.error?.message}`)
-  return reply.result as T
-}
+const api = <N extends RequestName>(method: N, params: Params<N>) => pageApi(page, method, params)
 
 const total = () => page.textContent('[data-test="dataset-total"]')
 
@@ -34,7 +28,7 @@ beforeAll(async () => {
   errors = watchErrors(page)
   await page.goto(`${served.url}#/dataset`)
   await page.waitForSelector('[data-view="dataset"] [data-test="image-grid"] [data-image]')
-  stats = await api<DatasetStats>('datasetStats', {})
+  stats = await api('datasetStats', {})
 })
 
 afterAll(async () => {
@@ -63,7 +57,7 @@ describe('the Dataset view', () => {
     await page.selectOption('[data-test="filter-edited"]', 'yes')
     await expect.poll(async () => (await total())!.trim()).toBe(`0 of ${stats.images.total.toLocaleString('en-US')} images`)
     // an edit elsewhere (here through the contract) shows up in the filtered list
-    const first = (await api<{ images: ImageRecord[] }>('listImages', { limit: 1, withPeople: true })).images[0]
+    const first = (await api('listImages', { limit: 1, withPeople: true })).images[0]
     const person = first.people![0]
     const joint = person.joints.findIndex((j) => j.state === 'visible')
     await api('editPerson', { personId: person.id, operation: { op: 'setJointState', joint, state: 'occluded' } })
@@ -75,7 +69,7 @@ describe('the Dataset view', () => {
     await expect.poll(async () => (await total())!.trim()).toBe(`${stats.images.total.toLocaleString('en-US')} images`)
 
     await page.fill('[data-test="dataset-search"]', '0000012')
-    const matching = (await api<{ total: number }>('listImages', { filter: { search: '0000012' }, limit: 0 })).total
+    const matching = (await api('listImages', { filter: { search: '0000012' }, limit: 0 })).total
     expect(matching).toBeGreaterThan(0)
     await expect.poll(async () => (await total())!.trim()).toBe(`${matching} of ${stats.images.total.toLocaleString('en-US')} images`)
     const names = page.locator('[data-test="image-grid"] .cell .name')
@@ -97,7 +91,7 @@ describe('the Dataset view', () => {
     await page.keyboard.press('Enter')
     await page.waitForSelector(`[data-view="annotate"][data-image="${imageId}"]`)
     // F walks on in the Dataset view's order
-    const next = (await api<{ images: ImageRecord[] }>('listImages', { offset: 3 + columns, limit: 1 })).images[0]
+    const next = (await api('listImages', { offset: 3 + columns, limit: 1 })).images[0]
     await page.keyboard.press('f')
     await page.waitForSelector(`[data-view="annotate"][data-image="${next.id}"]`)
     await page.goBack()
@@ -105,13 +99,13 @@ describe('the Dataset view', () => {
 
   it('ranks people by a prediction set’s worst error and opens the worst joint', async () => {
     // a predictions file that is the labels themselves, except one person's left wrist 80 px off
-    const val = (await api<{ images: ImageRecord[] }>('listImages', { filter: { split: 'val' }, limit: 1000, withPeople: true })).images
+    const val = (await api('listImages', { filter: { split: 'val' }, limit: 1000, withPeople: true })).images
     const people: Person[] = val.flatMap((image) => image.people!).sort((a, b) => a.id - b.id)
     const culprit = people.find((p) => p.joints[15].state === 'visible' && p.headBox)!
     const preds = people.map((p) => p.joints.map((j, k) => (j.x === null || j.y === null ? [1, 1] : [j.x + (p === culprit && k === 15 ? 80 : 0), j.y])))
     const file = join(served.dataDir, 'shifted-predictions.json')
     writeFileSync(file, JSON.stringify(preds))
-    const set = await api<{ id: number }>('importPredictions', { path: file, split: 'val', name: 'e2e shifted' })
+    const set = await api('importPredictions', { path: file, split: 'val', name: 'e2e shifted' })
 
     await page.waitForSelector('[data-view="dataset"]')
     // focusing the list reads the project's prediction sets again

@@ -7,10 +7,11 @@
 import { readFileSync, rmSync } from 'node:fs'
 import type { Browser, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import type { ImageDetail } from '../contract'
+import type { Params, RequestName } from '../contract'
 import { launchChromium, watchErrors } from './support/browser'
 import { screenshotPath } from './support/paths'
-import { pageApi, routeParam, smallDemoDataDir, viewScreenshot, waitForRunStatus } from './support/small-demo'
+import { pageApi } from './support/page-api'
+import { routeParam, smallDemoDataDir, viewScreenshot, waitForRunStatus } from './support/small-demo'
 import { serveWorkbench, type ServedWorkbench } from './support/web-host'
 
 const TINY = { epochs: 1, stepsPerEpoch: 3, batchSize: 4, valLimit: 16 }
@@ -41,7 +42,7 @@ afterAll(async () => {
   if (dataDir) rmSync(dataDir, { recursive: true, force: true })
 })
 
-const api = <T>(method: string, params: unknown) => pageApi<T>(page, method, params)
+const api = <N extends RequestName>(method: N, params: Params<N>) => pageApi(page, method, params)
 const shot = (name: string) => viewScreenshot(page, screenshotPath(name))
 
 interface RunSummary {
@@ -72,16 +73,16 @@ describe('the retrain loop in Chromium', () => {
   const setIds: number[] = []
 
   it('trains a first tiny run through the contract', async () => {
-    baseRun = await api<RunSummary>('startRun', { preset: 'demo', name: 'PRM-B base', backend: 'auto', overrides: TINY })
+    baseRun = await api('startRun', { preset: 'demo', name: 'PRM-B base', backend: 'auto', overrides: TINY })
     baseRun = await waitForRunStatus(page, baseRun.id, 'completed')
     log(`base run completed at step ${baseRun.step}`)
     expect(baseRun.step).toBe(TINY.stepsPerEpoch)
   })
 
   it('corrects a joint in the editor, and the Train view shows the run is one edit behind', async () => {
-    const list = await api<{ images: { id: number; people: ImageDetail['people'] }[] }>('listImages', { filter: { split: 'train' }, limit: 20, withPeople: true })
-    const image = list.images.find((i) => i.people.some((p) => p.joints[HEAD_TOP].state === 'visible'))!
-    const person = image.people.find((p) => p.joints[HEAD_TOP].state === 'visible')!
+    const list = await api('listImages', { filter: { split: 'train' }, limit: 20, withPeople: true })
+    const image = list.images.find((i) => (i.people ?? []).some((p) => p.joints[HEAD_TOP].state === 'visible'))!
+    const person = (image.people ?? []).find((p) => p.joints[HEAD_TOP].state === 'visible')!
     await page.goto(`${served.url}#/annotate?image=${image.id}&person=${person.id}&joint=${HEAD_TOP}`)
     await page.waitForSelector(`[data-view="annotate"][data-image="${image.id}"]`)
     await page.waitForFunction(
@@ -94,7 +95,7 @@ describe('the retrain loop in Chromium', () => {
     for (let i = 1; i <= 10; i++) await page.mouse.move(start.x + 2 * i, start.y + 1.5 * i)
     await page.mouse.up()
     await page.waitForSelector('[data-view="annotate"][data-saving="0"]')
-    const after = (await api<ImageDetail>('getImage', { imageId: image.id })).people.find((p) => p.id === person.id)!
+    const after = (await api('getImage', { imageId: image.id })).people.find((p) => p.id === person.id)!
     expect(after.joints[HEAD_TOP].x).toBeCloseTo(person.joints[HEAD_TOP].x! + 20 / start.scale, 1)
     log('joint corrected in the editor')
 

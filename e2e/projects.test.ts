@@ -4,7 +4,8 @@
 import { join } from 'node:path'
 import type { Browser, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import type { DatasetStats } from '../contract'
+import type { Params, RequestName } from '../contract'
+import { pageApi } from './support/page-api'
 import { launchChromium, watchErrors } from './support/browser'
 import { screenshotPath } from './support/paths'
 import { serveWorkbench, type ServedWorkbench } from './support/web-host'
@@ -15,14 +16,7 @@ let page: Page
 let errors: string[]
 let demoDir: string
 
-async function api<T>(method: string, params: unknown): Promise<T> {
-  const reply = await page.evaluate(
-    async ([m, p]) => (window.api as unknown as Record<string, (x: unknown) => Promise<{ ok: boolean; result?: unknown; error?: { message: string } }>>)[m](p),
-    [method, params] as const
-  )
-  if (!reply.ok) throw new Error(`${method}: ${reply.error?.message}`)
-  return reply.result as T
-}
+const api = <N extends RequestName>(method: N, params: Params<N>) => pageApi(page, method, params)
 
 /** Walks the path picker to `dir` and picks `entry` in it (a file), or the folder itself. */
 async function pick(dir: string, entry?: string): Promise<void> {
@@ -68,7 +62,7 @@ describe('projects and import', () => {
 
     await page.click('[data-test="import-run"]')
     await page.waitForSelector('[data-test="import-summary"]')
-    const stats = await api<DatasetStats>('datasetStats', {})
+    const stats = await api('datasetStats', {})
     expect(stats.people.total).toBeGreaterThan(100)
     const summary = await page.textContent('[data-test="import-summary"]')
     expect(summary).toContain(`Imported ${stats.people.total.toLocaleString('en-US')} people`)
@@ -80,12 +74,12 @@ describe('projects and import', () => {
   })
 
   it('refuses the same people a second time and says so', async () => {
-    const before = await api<DatasetStats>('datasetStats', {})
+    const before = await api('datasetStats', {})
     await page.click('[data-test="import-run"]')
     await page.waitForSelector('[data-test="import-refused"]')
     expect(await page.textContent('[data-test="import-summary"]')).toContain('Imported 0 people')
     expect(await page.locator('[data-test="import-refused"] li').count()).toBeGreaterThan(0)
-    expect((await api<DatasetStats>('datasetStats', {})).people.total).toBe(before.people.total)
+    expect((await api('datasetStats', {})).people.total).toBe(before.people.total)
   })
 
   it('reports a file it cannot read without changing the project', async () => {

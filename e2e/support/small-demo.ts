@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import type { Page } from 'playwright-core'
 import { Workbench } from '../../main/workbench'
+import { pageApi } from './page-api'
 
 export const SMALL_DEMO = { people: 100, valFraction: 0.2 }
 
@@ -21,21 +22,11 @@ export async function smallDemoDataDir(): Promise<string> {
   return dir
 }
 
-/** Calls the contract from the page, as the renderer does; throws the api's error message. */
-export async function pageApi<T>(page: Page, method: string, params: unknown): Promise<T> {
-  const reply = await page.evaluate(
-    async ([m, p]) => (window.api as unknown as Record<string, (x: unknown) => Promise<{ ok: boolean; result?: unknown; error?: { message: string } }>>)[m](p),
-    [method, params] as const
-  )
-  if (!reply.ok) throw new Error(`${method}: ${reply.error?.message}`)
-  return reply.result as T
-}
-
 /** Polls listRuns until the run has `status`; fails at once if it failed. */
 export async function waitForRunStatus(page: Page, runId: string, status: string, timeoutMs = 180_000): Promise<{ id: string; name: string; status: string; step: number; editsSince: number }> {
   const until = Date.now() + timeoutMs
   for (;;) {
-    const { runs } = await pageApi<{ runs: { id: string; name: string; status: string; step: number; editsSince: number; error: string | null }[] }>(page, 'listRuns', {})
+    const { runs } = await pageApi(page, 'listRuns', {})
     const run = runs.find((r) => r.id === runId)
     if (!run) throw new Error(`no run ${runId}`)
     if (run.status === status) return run
