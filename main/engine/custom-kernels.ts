@@ -111,23 +111,30 @@ export interface BatchNormAttrs {
   relu: boolean
 }
 
-/** BN_STATS: [mean; biased variance] per channel of x viewed as [M, C], accumulated in float64, two passes. */
+/**
+ * BN_STATS: [mean; biased variance] per channel of x viewed as [M, C]: one pass accumulating in float64 around
+ * each channel's first value (a shift that keeps the sum of squares free of cancellation for channels whose
+ * mean is large next to their spread).
+ */
 export function batchNormStats(x: Float32Array, channels: number): Float32Array {
   const rows = x.length / channels
+  const shift = new Float64Array(channels)
+  for (let c = 0; c < channels; c++) shift[c] = x[c]
   const sums = new Float64Array(channels)
-  for (let r = 0, at = 0; r < rows; r++) for (let c = 0; c < channels; c++, at++) sums[c] += x[at]
-  const mean = new Float64Array(channels)
-  for (let c = 0; c < channels; c++) mean[c] = sums[c] / rows
   const squares = new Float64Array(channels)
-  for (let r = 0, at = 0; r < rows; r++) {
+  for (let at = 0; at < x.length; ) {
     for (let c = 0; c < channels; c++, at++) {
-      const d = x[at] - mean[c]
+      const d = x[at] - shift[c]
+      sums[c] += d
       squares[c] += d * d
     }
   }
   const stats = new Float32Array(2 * channels)
-  stats.set(mean)
-  stats.set(squares.map((s) => s / rows), channels)
+  for (let c = 0; c < channels; c++) {
+    const m = sums[c] / rows
+    stats[c] = shift[c] + m
+    stats[channels + c] = Math.max(0, squares[c] / rows - m * m)
+  }
   return stats
 }
 
@@ -143,18 +150,18 @@ export function batchNormScale(variance: Float32Array, weight: Float32Array, eps
   return variance.map((v, c) => f(weight[c] * f(1 / Math.sqrt(f(v + f(eps))))))
 }
 
+/** y = (x - mean)·scale + bias (then ReLU), in float64, rounded once. */
 export function batchNormApplyInto(out: Float32Array, x: Float32Array, mean: Float32Array, scale: Float32Array, bias: Float32Array, relu: boolean): void {
-  const f = Math.fround
   const channels = mean.length
   for (let at = 0; at < x.length; ) {
     for (let c = 0; c < channels; c++, at++) {
-      const y = f(f(f(x[at] - mean[c]) * scale[c]) + bias[c])
+      const y = (x[at] - mean[c]) * scale[c] + bias[c]
       out[at] = relu && !(y > 0) ? 0 : y
     }
   }
 }
 
-/** Fills dx and returns [dweight, dbias] (see BN_GRAD); sums in float64. */
+/** Fills dx and returns [dweight, dbias] (see BN_GRAD); sums in float64. The ReLU mask is BN_APPLY's test. */
 export function batchNormGradInto(
   dx: Float32Array, x: Float32Array, dy: Float32Array, mean: Float32Array, variance: Float32Array, weight: Float32Array, bias: Float32Array, attrs: BatchNormAttrs
 ): [Float32Array, Float32Array] {
@@ -162,23 +169,32 @@ export function batchNormGradInto(
   const channels = mean.length
   const rows = x.length / channels
   const scale = batchNormScale(variance, weight, attrs.eps)
-  const invStd = variance.map((v) => 1 / Math.sqrt(f(v + f(attrs.eps))))
+  const invStd = Float64Array.from(variance, (v) => 1 / Math.sqrt(f(v + f(attrs.eps))))
+  const relu = attrs.relu
   const sumG = new Float64Array(channels)
   const sumGx = new Float64Array(channels)
-  const live = (at: number, c: number) => !attrs.relu || f(f(f(x[at] - mean[c]) * scale[c]) + bias[c]) > 0
-  for (let r = 0, at = 0; r < rows; r++) {
+  for (let at = 0; at < x.length; ) {
     for (let c = 0; c < channels; c++, at++) {
-      if (!live(at, c)) continue
+      const centered = x[at] - mean[c]
+      if (relu && !(centered * scale[c] + bias[c] > 0)) continue
       const g = dy[at]
       sumG[c] += g
-      sumGx[c] += g * (x[at] - mean[c]) * invStd[c]
+      sumGx[c] += g * centered
     }
   }
-  for (let r = 0, at = 0; r < rows; r++) {
+  // dx = scale·(g - dbias/M - x̂·dweight/M) = scale·g + a·(x - mean) + b per channel
+  const a = new Float64Array(channels)
+  const b = new Float64Array(channels)
+  for (let c = 0; c < channels; c++) {
+    sumGx[c] *= invStd[c] // Σ g·x̂
+    a[c] = (-scale[c] * invStd[c] * sumGx[c]) / rows
+    b[c] = (-scale[c] * sumG[c]) / rows
+  }
+  for (let at = 0; at < x.length; ) {
     for (let c = 0; c < channels; c++, at++) {
-      const g = live(at, c) ? dy[at] : 0
-      const xhat = (x[at] - mean[c]) * invStd[c]
-      dx[at] = scale[c] * (g - sumG[c] / rows - (xhat * sumGx[c]) / rows)
+      const centered = x[at] - mean[c]
+      const g = relu && !(centered * scale[c] + bias[c] > 0) ? 0 : dy[at]
+      dx[at] = scale[c] * g + a[c] * centered + b[c]
     }
   }
   return [Float32Array.from(sumGx), Float32Array.from(sumG)]
@@ -287,8 +303,11 @@ export function fractionalPoolGradInto(dx: Float32Array, x: Float32Array, dy: Fl
         for (let ch = 0; ch < c; ch++, at++) {
           const p = b * c + ch
           const top = ((b * h + rows[p * rowStride + i]) * w + cols[p * colStride + j]) * c + ch
+          const below = top + w * c
           let best = top
-          for (const candidate of [top + c, top + w * c, top + w * c + c]) if (x[candidate] > x[best]) best = candidate
+          if (x[top + c] > x[best]) best = top + c
+          if (x[below] > x[best]) best = below
+          if (x[below + c] > x[best]) best = below + c
           dx[best] += dy[at]
         }
       }

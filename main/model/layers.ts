@@ -118,11 +118,14 @@ export class BatchNorm2d {
   /**
    * [N, H, W, C] -> [N, H, W, C], then ReLU if `relu`. Training: normalise with the batch statistics (biased
    * variance) and move the running statistics toward them; eval: normalise with the running statistics.
-   * Where the engine has the project's batch-norm kernels (custom-kernels.ts) the layer is a few fused kernels
-   * with a closed-form gradient instead of ~20 elementwise and reduction ops (and ~30 more for their gradients).
+   * Where the engine has the project's batch-norm gradient kernel (custom-kernels.ts BN_GRAD) the layer's
+   * gradient is that one closed-form kernel instead of ~30 elementwise and reduction ops; the forward uses the
+   * engine's BN_STATS, BN_APPLY and BN_RUNNING kernels where it has them (webgpu, cpu) and ops otherwise (wasm,
+   * whose SIMD ops beat plain JS at the forward).
    */
   apply(x: tf.Tensor4D, training: boolean, relu = false): tf.Tensor4D {
-    if (FUSED_KERNELS.every(hasKernel)) return training ? this.trainFused(x, relu) : this.evalFused(x, relu)
+    if (training && hasKernel(BN_GRAD)) return this.trainFused(x, relu)
+    if (!training && hasKernel(BN_APPLY)) return this.evalFused(x, relu)
     const y = this.applyOps(x, training)
     return relu ? tf.relu(y) : y
   }
@@ -152,15 +155,21 @@ export class BatchNorm2d {
     const attrs: BatchNormAttrs = { eps: BatchNorm2d.eps, relu }
     const running: BatchNormRunningAttrs = { momentum: BatchNorm2d.momentum, count: x.shape[0] * x.shape[1] * x.shape[2] }
     const normalise = tf.customGrad((input, weight, bias, save) => {
-      const stats = tf.engine().runKernel(BN_STATS, { x: input as tf.Tensor }) as tf.Tensor // [2, C]: mean, variance
-      if (!inPlaceUpdates()?.batchNormRunning(this.runningMean, this.runningVar, stats, running)) {
-        const [runningMean, runningVar] = tf.engine().runKernel(
-          BN_RUNNING, { runningMean: this.runningMean, runningVar: this.runningVar, stats }, { ...running }
-        ) as tf.Tensor[]
-        this.runningMean.assign(runningMean as tf.Tensor1D)
-        this.runningVar.assign(runningVar as tf.Tensor1D)
-      }
-      const value = tf.engine().runKernel(BN_APPLY, { x: input as tf.Tensor, stats, weight: weight as tf.Tensor, bias: bias as tf.Tensor }, { ...attrs }) as tf.Tensor4D
+      const x4 = input as tf.Tensor4D
+      const stats = hasKernel(BN_STATS)
+        ? (tf.engine().runKernel(BN_STATS, { x: x4 }) as tf.Tensor) // [2, C]: mean, variance
+        : tf.tidy(() => {
+          const mean = channelMean(x4)
+          return tf.stack([mean, channelMean(tf.square(tf.sub(x4, mean)) as tf.Tensor4D)])
+        })
+      this.updateRunning(stats, running)
+      const value = hasKernel(BN_APPLY)
+        ? (tf.engine().runKernel(BN_APPLY, { x: x4, stats, weight: weight as tf.Tensor, bias: bias as tf.Tensor }, { ...attrs }) as tf.Tensor4D)
+        : tf.tidy(() => {
+          const [mean, variance] = tf.unstack(stats)
+          const y = tf.add(tf.mul(tf.sub(x4, mean), tf.mul(weight as tf.Tensor, tf.rsqrt(tf.add(variance, attrs.eps)))), bias as tf.Tensor) as tf.Tensor4D
+          return relu ? tf.relu(y) : y
+        })
       // the parameters are variables and outlive the step: only what this forward made needs saving
       ;(save as tf.GradSaveFunc)([input as tf.Tensor, stats])
       const gradFunc = (dy: tf.Tensor, saved: tf.Tensor[]) => {
@@ -170,6 +179,24 @@ export class BatchNorm2d {
       return { value, gradFunc }
     })
     return normalise(x, this.weight, this.bias) as tf.Tensor4D
+  }
+
+  /** Moves the running statistics toward the batch's (stats [2, C]): in place, by kernel, or by ops. */
+  private updateRunning(stats: tf.Tensor, running: BatchNormRunningAttrs): void {
+    if (inPlaceUpdates()?.batchNormRunning(this.runningMean, this.runningVar, stats, running)) return
+    if (hasKernel(BN_RUNNING)) {
+      const [runningMean, runningVar] = tf.engine().runKernel(BN_RUNNING, { runningMean: this.runningMean, runningVar: this.runningVar, stats }, { ...running }) as tf.Tensor[]
+      this.runningMean.assign(runningMean as tf.Tensor1D)
+      this.runningVar.assign(runningVar as tf.Tensor1D)
+      return
+    }
+    const { momentum, count } = running
+    tf.tidy(() => {
+      const [mean, variance] = tf.unstack(stats)
+      const unbiased = tf.mul(variance, count / Math.max(count - 1, 1))
+      this.runningMean.assign(tf.add(tf.mul(this.runningMean, 1 - momentum), tf.mul(mean, momentum)))
+      this.runningVar.assign(tf.add(tf.mul(this.runningVar, 1 - momentum), tf.mul(unbiased, momentum)))
+    })
   }
 
   private evalFused(x: tf.Tensor4D, relu: boolean): tf.Tensor4D {
@@ -191,8 +218,6 @@ export class BatchNorm2d {
     return normalise(x, this.weight, this.bias) as tf.Tensor4D
   }
 }
-
-const FUSED_KERNELS = [BN_STATS, BN_APPLY, BN_GRAD, BN_RUNNING]
 
 /**
  * Mean over N, H and W in two stages (W, then N and H). Backends that reduce in float32 with a running sum

@@ -2,7 +2,7 @@
 // ("builtin") and with the project's kernels for that engine ("project"), in one process:
 //   node out-gpu/gpu-profile.mjs [--config paper|demo|tiny] [--batch N] [--steps N] [--engine webgpu|wasm|cpu]
 //        [--dawn-flag F]... [--out DIR] [--census] [--count-only] [--no-timestamps] [--only builtin|project]
-//        [--builtin-steps N] [--variants 'FLAG=v,FLAG=v;FLAG=v']
+//        [--builtin-steps N] [--variants 'FLAG=v,FLAG=v;FLAG=v'] [--no-check]
 // --count-only: no timings, only the kernel and dispatch counts of one step (for a software adapter).
 // --census: also replay every distinct kernel call alone (kernel-census.ts; slow, and on a GPU its per-call
 // times include the issue cost). By default the per-kernel device times come from tf.profile with timestamp
@@ -230,7 +230,7 @@ if (only !== 'project') {
 }
 if (only !== 'builtin') {
   switcher.useProject()
-  results.check = await switcher.check([trainStep, forwardStep], log)
+  if (!argv.includes('--no-check')) results.check = await switcher.check([trainStep, forwardStep], log)
   results.project = await runVariant('project')
   for (const variant of variants) {
     const settings = variant.split(',').map((kv) => kv.split('='))
