@@ -1,6 +1,8 @@
 // A training run's checkpoint evaluated through the contract, on a real project made the way a user's is
 // (the demo generator's images and MMPose JSON through the dataset importer): the evaluate task with its
-// progress events, the run's evaluation, comparison, ranking and CSV, all by run id.
+// progress events, the run's evaluation, comparison, ranking and CSV, all by run id. The network runs in the
+// project's inference worker; this process only makes the checkpoint (on tfjs's cpu backend).
+import '@tensorflow/tfjs-backend-cpu'
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'

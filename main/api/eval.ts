@@ -3,7 +3,6 @@
 import { basename, resolve } from 'node:path'
 import type { EvaluationSource, PredictionSource, Requests, RunIdentity } from '../../contract'
 import { datasetOf } from '../dataset/project-dataset'
-import { currentEngine, initEngine } from '../engine/engine'
 import { notFound } from '../errors'
 import { evaluateCheckpoint } from '../eval/checkpoint-evaluation'
 import { compareSets } from '../eval/compare'
@@ -16,6 +15,7 @@ import { deletePredictionSet, evaluationHistory, listPredictionSets, recordEvalu
 import { chooseCheckpoint, parseCheckpointChoice } from '../train/checkpoints'
 import { runDetail } from '../train/runs-store'
 import type { ApiContext, HandlersFor } from './context'
+import { inferenceOf } from './predictions'
 
 type EvalRequests = Pick<
   Requests,
@@ -104,16 +104,14 @@ export const evalHandlers: HandlersFor<EvalRequests> = {
 
   evaluationHistory: ({ id }, ctx) => evaluationHistory(projectDb(ctx), id),
 
-  // Inference runs here, in this process, batch by batch with the event loop free between batches.
-  // TODO(trainer): move it into a trainer process, as training runs, so a long evaluation never competes
-  // with requests.
+  // The network runs in the project's inference worker, so this process keeps answering requests meanwhile.
   async evaluateRun({ source, split, name, flip, rounding, batchSize, rule }, ctx) {
     const db = projectDb(ctx)
     const checkpoint = resolveCheckpoint(source, ctx)
     const label = name ?? checkpoint.label
+    const inference = inferenceOf(ctx)
     return ctx.tasks.run('evaluate', `Evaluating ${label} on ${split}`, async (progress) => {
-      const engine = currentEngine() ?? (await initEngine(ctx.workspace.settings.get().backend))
-      const { set, report, scored } = await evaluateCheckpoint(db, {
+      const { set, report, scored } = await evaluateCheckpoint(db, inference, {
         checkpoint: checkpoint.dir,
         runId: checkpoint.runId,
         identity: checkpoint.identity,
@@ -121,7 +119,7 @@ export const evalHandlers: HandlersFor<EvalRequests> = {
         name: label,
         flip,
         rounding,
-        batchSize: batchSize ?? (engine.backend === 'cpu' || engine.backend === 'wasm' ? 1 : 8),
+        batchSize,
         rule,
         ...progress
       })

@@ -1,24 +1,28 @@
-// Predictions for the annotation editor: the open project's image people through a run's checkpoint.
-// The networks stay loaded as the project's 'predictions' resource (closed with the project).
+// Predictions for the annotation editor: the open project's image people through a run's checkpoint. The
+// network runs in the project's inference worker (main/inference), which keeps it loaded for the next image;
+// main reads the people and answers other requests meanwhile.
 import { basename } from 'node:path'
 import type { PredictionSource, Requests } from '../../contract'
 import { toPoseH5CenterScale } from '../dataset/conventions'
 import { imageFile } from '../dataset/images-folder'
 import { datasetOf } from '../dataset/project-dataset'
 import { getImage } from '../dataset/queries'
-import { currentEngine, initEngine } from '../engine/engine'
 import { badInput, notFound } from '../errors'
-import { finalStack, type InferencePerson } from '../eval/inference'
-import { NetworkCache } from '../predictions/networks'
-import { predictPeopleWithHeatmaps } from '../predictions/person-predictions'
+import type { InferencePerson } from '../eval/inference'
+import { InferenceWorker } from '../inference/client'
 import { chooseCheckpoint, parseCheckpointChoice } from '../train/checkpoints'
+import { forkLauncher } from '../train/launcher'
 import type { ApiContext, HandlersFor } from './context'
 import { trainingOf } from './train'
 
 type PredictionsRequests = Pick<Requests, 'predictImage'>
 
-function networksOf(ctx: ApiContext): NetworkCache {
-  return ctx.workspace.requireProject().resource('predictions', () => new NetworkCache())
+/** The open project's inference worker (started on first use, killed when the project closes). */
+export function inferenceOf(ctx: ApiContext): InferenceWorker {
+  return ctx.workspace.requireProject().resource(
+    'inference',
+    () => new InferenceWorker({ launcher: ctx.trainerLauncher ?? forkLauncher, backend: () => ctx.workspace.settings.get().backend })
+  )
 }
 
 /** The checkpoint folder a source names, and how the history will call it. */
@@ -50,11 +54,7 @@ export const predictionsHandlers: HandlersFor<PredictionsRequests> = {
       people.push({ id: person.id, image: file, centre: [center.x, center.y], scale })
     }
     const { dir, label } = resolveSource(source, ctx)
-    if (!currentEngine()) await initEngine(ctx.workspace.settings.get().backend)
-    const networks = networksOf(ctx)
-    const { net, mean } = await networks.get(dir)
-    const inputRes = net.config.inputRes
-    const predictions = await predictPeopleWithHeatmaps(finalStack(net), people, { inputRes, mean, flip, images: networks.images })
+    const { inputRes, people: predictions } = await inferenceOf(ctx).predict({ checkpoint: dir, people, flip, heatmaps })
     return {
       imageId,
       checkpoint: dir,
@@ -65,7 +65,7 @@ export const predictionsHandlers: HandlersFor<PredictionsRequests> = {
         personId: p.personId,
         joints: p.joints,
         heatmapSize: p.size,
-        heatmaps: heatmaps ? Buffer.from(p.heatmaps).toString('base64') : null,
+        heatmaps: p.heatmaps,
         origin: p.origin,
         pixel: p.pixel
       })),

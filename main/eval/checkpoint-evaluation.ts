@@ -1,19 +1,19 @@
 // Evaluating a checkpoint on a split of the open project: predict every scored person (flip test by
-// default), store the predictions as a prediction set of the run, score them against the split's labels
-// and record the result. The ground truth is read first, so a split that cannot be scored (a person
-// without a head box) fails before minutes of inference rather than after.
+// default) in the project's inference worker (main/inference: the network runs there, not in main, so
+// requests keep being answered), store the predictions as a prediction set of the run, score them against
+// the split's labels and record the result. The ground truth is read first, so a split that cannot be
+// scored (a person without a head box) fails before minutes of inference rather than after.
 import type { Db } from '../dataset/db'
 import { toPoseH5CenterScale } from '../dataset/conventions'
 import { imageFile } from '../dataset/images-folder'
 import { annotatedPeople } from '../dataset/queries'
 import type { Split } from '../dataset/model'
-import { badInput } from '../errors'
-import { loadCheckpoint } from '../model/checkpoint'
+import { badInput, cancelled } from '../errors'
+import type { InferenceWorker } from '../inference/client'
 import type { Rounding } from '../model/decode'
 import type { ProgressOptions } from '../progress'
-import { MPII_MEAN } from '../train/config'
 import type { RunIdentity } from './csv'
-import { finalStack, predictPeople, type InferencePerson } from './inference'
+import type { InferencePerson } from './inference'
 import type { PckhReport, ThresholdRule } from './pckh'
 import { projectGroundTruth } from './project-ground-truth'
 import { evaluateStoredSet, type ScoredStoredSet } from './project-sets'
@@ -30,6 +30,7 @@ export interface CheckpointEvaluationOptions extends ProgressOptions {
   /** What the run knows better than the checkpoint (its epoch, say); merged over what the checkpoint says. */
   identity?: RunIdentity
   flip?: boolean
+  /** People per forward pass (default: the worker's engine decides). */
   batchSize?: number
   rounding?: Rounding
   rule?: ThresholdRule
@@ -72,26 +73,17 @@ export function inferencePeople(db: Db, split: string): InferencePerson[] {
   return out
 }
 
-export async function evaluateCheckpoint(db: Db, options: CheckpointEvaluationOptions): Promise<CheckpointEvaluation> {
+export async function evaluateCheckpoint(db: Db, inference: Pick<InferenceWorker, 'evaluate'>, options: CheckpointEvaluationOptions): Promise<CheckpointEvaluation> {
   const { split, onProgress, signal } = options
   const groundTruth = projectGroundTruth(db, split)
   const people = inferencePeople(db, split)
   onProgress?.({ stage: 'loading the checkpoint', done: 0, total: people.length })
-  const { net, info } = await loadCheckpoint(options.checkpoint)
-  let predictions
-  try {
-    predictions = await predictPeople(finalStack(net), people, {
-      inputRes: net.config.inputRes,
-      mean: trainingMean(info.meta),
-      flip: options.flip ?? true,
-      batchSize: options.batchSize,
-      rounding: options.rounding,
-      onProgress,
-      signal
-    })
-  } finally {
-    net.dispose()
-  }
+  const { predictions, checkpoint: info } = await inference.evaluate(
+    { checkpoint: options.checkpoint, people, flip: options.flip ?? true, batchSize: options.batchSize ?? null, rounding: options.rounding ?? 'float' },
+    { onProgress, signal }
+  )
+  // a cancel that crossed the worker's last reply: nothing is stored
+  if (signal?.aborted) throw cancelled('evaluation cancelled')
   const epochs = info.meta?.epoch
   const identity: RunIdentity = {
     variant: info.config.variant,
@@ -113,17 +105,8 @@ export async function evaluateCheckpoint(db: Db, options: CheckpointEvaluationOp
       labelMark: groundTruth.labelMark
     },
     people.map((p) => p.id),
-    { ...predictions, source: options.checkpoint }
+    predictions
   )
   const { scored, report } = evaluateStoredSet(db, setId, options.rule)
   return { set: getPredictionSet(db, setId), report, scored }
-}
-
-/** The input mean the checkpoint's run trained with (its meta), else the MPII mean training uses by default. */
-function trainingMean(meta: Record<string, unknown> | undefined): [number, number, number] {
-  const mean = meta?.inputMean
-  if (Array.isArray(mean) && mean.length === 3 && mean.every((v) => typeof v === 'number' && Number.isFinite(v))) {
-    return mean as [number, number, number]
-  }
-  return MPII_MEAN
 }

@@ -1,34 +1,39 @@
 // Inference over people: the geometry round trip (heatmaps drawn at known joints decode back onto them)
-// and a small real network evaluated from a checkpoint on a project split, with progress and cancel.
-import '@tensorflow/tfjs-backend-cpu'
+// and a small real network evaluated from a checkpoint on a project split in a real inference worker (a
+// forked process on the cpu engine), with progress and cancel: its predictions are exactly those of
+// predictPeople run here on the same engine.
 import * as tf from '@tensorflow/tfjs-core'
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import sharp from 'sharp'
-import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest'
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import { openDatabase, type Db } from '../dataset/db'
 import { editPerson } from '../dataset/edits'
 import { attachImagesFolder } from '../dataset/images-folder'
 import { datasetMigrations } from '../dataset/schema'
+import { initEngine } from '../engine/engine'
 import { WorkbenchError } from '../errors'
+import { InferenceWorker } from '../inference/client'
 import { cropTransform } from '../model/crop-transform'
 import { renderTargets } from '../model/heatmaps'
-import { saveCheckpoint } from '../model/checkpoint'
+import { loadCheckpoint, saveCheckpoint } from '../model/checkpoint'
 import { createPyraNet } from '../model/pyranet'
 import type { ProgressReport } from '../progress'
+import { forkLauncher } from '../train/launcher'
 import { heatmapTransform } from '../train/sample'
 import { evaluateCheckpoint, inferencePeople } from './checkpoint-evaluation'
 import { seedSmallProject } from './fixtures/seed-project'
-import { predictPeople, type InferencePerson } from './inference'
+import { finalStack, predictPeople, type InferencePerson } from './inference'
 import { evalMigrations } from './migrations'
 import { listPredictionSets, predictionsFor } from './store'
 
 let dir: string
 let db: Db
 
+// The engine the worker starts, so that this process computes with the same kernels.
 beforeAll(async () => {
-  await tf.setBackend('cpu')
+  await initEngine('cpu')
 })
 
 beforeEach(async () => {
@@ -92,6 +97,12 @@ describe('predictPeople', () => {
 })
 
 describe('evaluateCheckpoint on a project split', () => {
+  let worker: InferenceWorker
+  beforeAll(() => {
+    worker = new InferenceWorker({ launcher: forkLauncher, backend: () => 'cpu' })
+  })
+  afterAll(() => worker.close())
+
   async function tinyCheckpoint(): Promise<string> {
     const net = createPyraNet({ nStack: 1, nFeats: 16, inputRes: 64, stemWidth: 8 }, { seed: 3 })
     const path = join(dir, 'checkpoint')
@@ -100,36 +111,54 @@ describe('evaluateCheckpoint on a project split', () => {
     return path
   }
 
-  it('predicts the scored people, stores them as the run’s set and records the score', async () => {
+  /** What predictPeople computes in this process from the same checkpoint. */
+  async function inProcess(checkpoint: string, people: InferencePerson[], flip: boolean) {
+    const { net } = await loadCheckpoint(checkpoint)
+    try {
+      return await predictPeople(finalStack(net), people, { inputRes: 64, mean: [0.5, 0.5, 0.5], flip, batchSize: 1 })
+    } finally {
+      net.dispose()
+    }
+  }
+
+  it('predicts the scored people in the worker, stores them as the run’s set and records the score', async () => {
     const ids = await seededProject()
-    expect(inferencePeople(db, 'val').map((p) => [p.id, p.centre[1], p.scale])).toEqual([
+    const people = inferencePeople(db, 'val')
+    expect(people.map((p) => [p.id, p.centre[1], p.scale])).toEqual([
       [ids[0], 240 + 15, 1.25],
       [ids[1], 240 + 15, 1.25]
     ])
     const checkpoint = await tinyCheckpoint()
     const reports: ProgressReport[] = []
-    const { set, report } = await evaluateCheckpoint(db, { checkpoint, split: 'val', runId: '5', name: 'run 5', onProgress: (r) => reports.push(r) })
+    const { set, report } = await evaluateCheckpoint(db, worker, { checkpoint, split: 'val', runId: '5', name: 'run 5', onProgress: (r) => reports.push(r) })
     expect(set).toMatchObject({ kind: 'run', runId: '5', name: 'run 5', split: 'val', flip: true, people: 2, identity: { variant: 'B', stacks: 1, epochs: 3 } })
     expect(set.latest).toMatchObject({ people: 3, mean: report.at05.mean })
     expect(report.people).toBe(3)
-    expect(reports.map((r) => r.stage)).toContain('predicting')
+    expect(reports.map((r) => r.stage)).toEqual(['loading the checkpoint', 'predicting', 'predicting', 'predicting', 'scoring'])
+    expect(reports.filter((r) => r.stage === 'predicting').map((r) => r.done)).toEqual([0, 1, 2])
     // Person 2 has no annotated joint: it is not predicted, and scoring does not need it.
     const stored = predictionsFor(db, set.id, ids.slice(0, 2))
-    expect(stored.coords.every(Number.isFinite)).toBe(true)
-    expect(stored.confidence).toBeDefined()
-    const noFlip = await evaluateCheckpoint(db, { checkpoint, split: 'val', name: 'no flip', flip: false })
-    expect(predictionsFor(db, noFlip.set.id, ids.slice(0, 2)).coords).not.toEqual(stored.coords)
+    const expected = await inProcess(checkpoint, people, true)
+    expect(stored.coords).toEqual(expected.coords)
+    expect(stored.confidence).toEqual(expected.confidence)
+    const noFlip = await evaluateCheckpoint(db, worker, { checkpoint, split: 'val', name: 'no flip', flip: false })
+    const storedNoFlip = predictionsFor(db, noFlip.set.id, ids.slice(0, 2))
+    expect(storedNoFlip.coords).not.toEqual(stored.coords)
+    expect(storedNoFlip.coords).toEqual((await inProcess(checkpoint, people, false)).coords)
   })
 
-  it('stores nothing when cancelled or when a scored person cannot be cropped', async () => {
+  it('stores nothing when cancelled, when a scored person cannot be cropped or the checkpoint is missing', async () => {
     const ids = await seededProject()
     const checkpoint = await tinyCheckpoint()
     const controller = new AbortController()
     controller.abort()
-    const error = await evaluateCheckpoint(db, { checkpoint, split: 'val', name: 'x', signal: controller.signal }).catch((e: unknown) => e)
+    const error = await evaluateCheckpoint(db, worker, { checkpoint, split: 'val', name: 'x', signal: controller.signal }).catch((e: unknown) => e)
     expect(error).toMatchObject({ code: 'cancelled' })
+    const missing = await evaluateCheckpoint(db, worker, { checkpoint: join(dir, 'nowhere'), split: 'val', name: 'x' }).catch((e: unknown) => e)
+    expect(missing).toBeInstanceOf(WorkbenchError)
+    expect(missing).toMatchObject({ code: 'not_found', message: `no checkpoint at ${join(dir, 'nowhere')} (config.json is missing)` })
     editPerson(db, ids[1], { op: 'setCenterScale', center: null }, { author: 'test' })
-    const noCentre = await evaluateCheckpoint(db, { checkpoint, split: 'val', name: 'x' }).catch((e: unknown) => e)
+    const noCentre = await evaluateCheckpoint(db, worker, { checkpoint, split: 'val', name: 'x' }).catch((e: unknown) => e)
     expect(noCentre).toBeInstanceOf(WorkbenchError)
     expect((noCentre as Error).message).toContain(`split val: 1 people have no centre or scale to crop around (person ${ids[1]} in val-1.jpg first)`)
     expect(listPredictionSets(db)).toEqual([])

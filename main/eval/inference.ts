@@ -1,7 +1,8 @@
 // Predictions of a network for a list of people: crop each person as training does (main/train/sample.ts,
 // no augmentation), run the final stack (with the flip test by default), decode the heatmaps as the
 // authors' code does (main/model/decode.ts) and map the peaks back to MPII image coordinates. The heatmap
-// maximum of each joint is kept as its confidence.
+// maximum of each joint is kept as its confidence. It runs in the project's inference worker (main/inference),
+// never in main, whose event loop must stay free for the UI's requests.
 import * as tf from '@tensorflow/tfjs-core'
 import { cancelled } from '../errors'
 import { cropTransform, type Affine } from '../model/crop-transform'
@@ -33,8 +34,7 @@ export interface InferenceOptions extends ProgressOptions {
   mean: readonly [number, number, number]
   /** Average with the mirrored crop's heatmaps (default true, as the authors evaluate). */
   flip?: boolean
-  /** People per forward pass. Default 1: on the CPU engines batching gains little and a 256 px PyraNet of
-   * batch 4 with the flip test already overflows the wasm heap; GPU engines want more. */
+  /** People per forward pass (default 1; the inference worker chooses by engine, see worker-main.ts). */
   batchSize?: number
   /** 'float' (default) or the authors' truncation ('official'), see main/model/decode.ts. */
   rounding?: Rounding

@@ -1,5 +1,6 @@
-// A network's view of individual people, for the annotation editor: each person's predicted joints with
-// their confidence, and the final stack's heatmaps, quantised to bytes, with where they lie in the image.
+// A network's view of individual people, for the annotation editor (run in the project's inference worker,
+// main/inference): each person's predicted joints with their confidence, and the final stack's heatmaps,
+// quantised to bytes, with where they lie in the image.
 // Crops, flip test and decoding are exactly those of evaluation (main/eval/inference.ts), so the skeleton
 // the editor shows is the one the error ranking scored.
 import * as tf from '@tensorflow/tfjs-core'

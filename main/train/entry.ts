@@ -1,6 +1,7 @@
 // Where the trainer's code is, whichever way the workbench runs: from source under tsx (tests, the CLI,
 // `npm run cli`) or from the electron-vite build (out/main/trainer.js, next to index.js and serve.js).
-// The same entry serves the trainer process and its loader threads (trainer-process.ts dispatches).
+// The same entry serves every process and thread the workbench starts (trainer-process.ts dispatches):
+// a trainer per run, a project's inference worker, and the trainer's loader threads.
 import { existsSync, readFileSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import { dirname, join } from 'node:path'
@@ -11,6 +12,16 @@ export interface TrainerEntry {
   path: string
   /** True when `path` is TypeScript and needs tsx's loader. */
   source: boolean
+}
+
+/** What a process of the bundle is for; launchers pass it in the environment under ROLE_ENV. */
+export type ProcessRole = 'trainer' | 'inference'
+
+export const ROLE_ENV = 'PYRANET_WORKBENCH_ROLE'
+
+/** The role this process was started for (a process started without one is a trainer). */
+export function processRole(): ProcessRole {
+  return process.env[ROLE_ENV] === 'inference' ? 'inference' : 'trainer'
 }
 
 export function trainerEntry(): TrainerEntry {

@@ -1,9 +1,11 @@
-// Starting a trainer process. The service only needs a handle it can send commands to and hear events
-// and the exit from; how the process is made depends on the host: `child_process.fork` under the web
-// host, the CLI and tests (this file), Electron's `utilityProcess.fork` in the desktop app
+// Starting a process of the trainer bundle: a trainer per run (main/train/service.ts) or a project's
+// inference worker (main/inference/client.ts). Their owners only need a handle they can send commands to
+// and hear events and the exit from; how the process is made depends on the host: `child_process.fork`
+// under the web host, the CLI and tests (this file), Electron's `utilityProcess.fork` in the desktop app
 // (main/hosts/electron/trainer-launcher.ts).
 import { fork } from 'node:child_process'
-import { forkExecArgv, trainerEntry } from './entry'
+import type { InferenceCommand, InferenceEvent } from '../inference/protocol'
+import { forkExecArgv, ROLE_ENV, trainerEntry, type ProcessRole } from './entry'
 import type { TrainerCommand, TrainerEvent } from './protocol'
 
 export interface TrainerExit {
@@ -11,10 +13,18 @@ export interface TrainerExit {
   signal: string | null
 }
 
-export interface TrainerHandle {
+/** What each role is told and tells. */
+interface RoleMessages {
+  trainer: { command: TrainerCommand; event: TrainerEvent }
+  inference: { command: InferenceCommand; event: InferenceEvent }
+}
+export type RoleCommand<R extends ProcessRole> = RoleMessages[R]['command']
+export type RoleEvent<R extends ProcessRole> = RoleMessages[R]['event']
+
+export interface ProcessHandle<Command, Event> {
   readonly pid: number | undefined
-  send(command: TrainerCommand): void
-  onEvent(listener: (event: TrainerEvent) => void): void
+  send(command: Command): void
+  onEvent(listener: (event: Event) => void): void
   onExit(listener: (exit: TrainerExit) => void): void
   /** Ends the process at once (SIGKILL); its exit is reported as usual. */
   kill(): void
@@ -22,9 +32,18 @@ export interface TrainerHandle {
   stderrTail(): string
 }
 
+export type RoleHandle<R extends ProcessRole> = ProcessHandle<RoleCommand<R>, RoleEvent<R>>
+export type TrainerHandle = RoleHandle<'trainer'>
+
+export interface LaunchOptions<R extends ProcessRole> {
+  /** Default 'trainer'. */
+  role?: R
+  env?: Record<string, string>
+}
+
 export interface TrainerLauncher {
   readonly name: string
-  launch(options: { env?: Record<string, string> }): TrainerHandle
+  launch<R extends ProcessRole = 'trainer'>(options: LaunchOptions<R>): RoleHandle<R>
 }
 
 const STDERR_KEPT = 8 * 1024
@@ -44,11 +63,11 @@ export class TailBuffer {
 
 export const forkLauncher: TrainerLauncher = {
   name: 'fork',
-  launch({ env }) {
+  launch<R extends ProcessRole = 'trainer'>({ role, env }: LaunchOptions<R>): RoleHandle<R> {
     const entry = trainerEntry()
     const child = fork(entry.path, [], {
       execArgv: forkExecArgv(entry),
-      env: { ...process.env, ...env },
+      env: { ...process.env, ...env, [ROLE_ENV]: role ?? 'trainer' },
       // both kept for the error of a run that dies; tfjs's console chatter goes nowhere else
       stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
       serialization: 'json'
@@ -73,7 +92,7 @@ export const forkLauncher: TrainerLauncher = {
         if (child.connected) child.send(command)
       },
       onEvent(listener) {
-        child.on('message', (message) => listener(message as TrainerEvent))
+        child.on('message', (message) => listener(message as RoleEvent<R>))
       },
       onExit(listener) {
         exitListeners.push(listener)

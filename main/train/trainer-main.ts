@@ -1,44 +1,11 @@
 // The trainer process: takes one job from main, trains it, reports, exits. Spoken to over whichever channel
-// started it: Electron's utilityProcess port (process.parentPort) or Node's fork IPC (process.send).
+// started it (parent-channel.ts).
 import { RunControl, trainRun } from './loop'
+import { parentChannel } from './parent-channel'
 import type { TrainerCommand, TrainerEvent } from './protocol'
 
-interface ParentPortLike {
-  on(event: 'message', listener: (message: { data: unknown }) => void): void
-  postMessage(message: unknown): void
-}
-
-interface Channel {
-  send(event: TrainerEvent): void
-  onCommand(listener: (command: TrainerCommand) => void): void
-  /** Resolves once everything sent has left the process. */
-  flush(): Promise<void>
-}
-
-function parentChannel(): Channel {
-  const parentPort = (process as unknown as { parentPort?: ParentPortLike }).parentPort
-  if (parentPort) {
-    return {
-      send: (event) => parentPort.postMessage(event),
-      onCommand: (listener) => parentPort.on('message', (message) => listener(message.data as TrainerCommand)),
-      flush: () => new Promise((resolve) => setTimeout(resolve, 50))
-    }
-  }
-  if (process.send) {
-    let pending = Promise.resolve()
-    return {
-      send: (event) => {
-        pending = new Promise((resolve) => process.send!(event, undefined, {}, () => resolve()))
-      },
-      onCommand: (listener) => process.on('message', (message) => listener(message as TrainerCommand)),
-      flush: () => pending
-    }
-  }
-  throw new Error('the trainer runs only as a child of the workbench (no IPC channel)')
-}
-
 export async function runTrainer(): Promise<void> {
-  const channel = parentChannel()
+  const channel = parentChannel<TrainerCommand, TrainerEvent>()
   const control = new RunControl()
   let started = false
   const finish = async (code: number) => {

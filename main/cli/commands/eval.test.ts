@@ -1,5 +1,7 @@
 // eval, compare and export-csv on the open project's prediction sets, through the CLI host: a checkpoint
-// evaluated on the cpu engine, a predictions file imported, both compared and exported.
+// evaluated on the cpu engine (in the project's inference worker; this process only makes the checkpoint, on
+// tfjs's cpu backend), a predictions file imported, both compared and exported.
+import '@tensorflow/tfjs-backend-cpu'
 import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
