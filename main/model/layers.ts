@@ -120,8 +120,7 @@ export class BatchNorm2d {
    * variance) and move the running statistics toward them; eval: normalise with the running statistics.
    * Where the engine has the project's batch-norm gradient kernel (custom-kernels.ts BN_GRAD) the layer's
    * gradient is that one closed-form kernel instead of ~30 elementwise and reduction ops; the forward uses the
-   * engine's BN_STATS, BN_APPLY and BN_RUNNING kernels where it has them (webgpu, cpu) and ops otherwise (wasm,
-   * whose SIMD ops beat plain JS at the forward).
+   * engine's BN_STATS, BN_APPLY and BN_RUNNING kernels where it has them (webgpu, cpu, wasm) and ops otherwise.
    */
   apply(x: tf.Tensor4D, training: boolean, relu = false): tf.Tensor4D {
     if (training && hasKernel(BN_GRAD)) return this.trainFused(x, relu)

@@ -14,8 +14,8 @@ import { makeMeanKernel, makeSumKernel } from './reductions'
 import { makeIdentityKernel, makeSliceKernel, makeSplitVKernel, makeUnpackKernel } from './slice'
 import { unsortedSegmentSumWasm } from './unsorted-segment-sum'
 import { rmspropUpdateWasm } from './rmsprop-update'
-import { batchNormGradWasm, fractionalPoolGradWasm, fractionalPoolWasm } from './fused'
-import { BN_GRAD, FRACTIONAL_POOL, FRACTIONAL_POOL_GRAD, RMSPROP_UPDATE } from '../custom-kernels'
+import { batchNormApplyWasm, batchNormGradWasm, batchNormRunningWasm, batchNormStatsWasm, fractionalPoolGradWasm, fractionalPoolWasm } from './fused'
+import { BN_APPLY, BN_GRAD, BN_RUNNING, BN_STATS, FRACTIONAL_POOL, FRACTIONAL_POOL_GRAD, RMSPROP_UPDATE } from '../custom-kernels'
 
 const BACKEND = 'wasm'
 
@@ -45,7 +45,7 @@ function requireBuiltin(kernelName: string, builtin: KernelConfig | undefined): 
 /** The names of the kernels that `registerWasmTrainingKernels` installs for 'wasm'. */
 export const WASM_TRAINING_KERNELS = [
   'Conv2DBackpropInput', 'Conv2DBackpropFilter', 'MaxPoolGrad', 'UnsortedSegmentSum', 'Slice', 'SplitV', 'Unpack', 'Identity', 'Sum', 'Mean',
-  RMSPROP_UPDATE, BN_GRAD, FRACTIONAL_POOL, FRACTIONAL_POOL_GRAD
+  RMSPROP_UPDATE, BN_STATS, BN_APPLY, BN_GRAD, BN_RUNNING, FRACTIONAL_POOL, FRACTIONAL_POOL_GRAD
 ] as const
 
 /** Registers the project's wasm kernels. Safe to call any number of times, before or after setBackend('wasm'). */
@@ -61,9 +61,11 @@ export function registerWasmTrainingKernels(): void {
   install('Sum', (builtin) => makeSumKernel(requireBuiltin('Sum', builtin)))
   install('Mean', (builtin) => makeMeanKernel(requireBuiltin('Mean', builtin)))
   install(RMSPROP_UPDATE, () => rmspropUpdateWasm)
-  // the batch-norm forward stays on the backend's SIMD ops, faster than plain JS at it (measured); only the
-  // gradient is the project's
+  // batch norm: the passes over the data in wasm SIMD (simd/kernels.wat)
+  install(BN_STATS, () => batchNormStatsWasm)
+  install(BN_APPLY, () => batchNormApplyWasm)
   install(BN_GRAD, () => batchNormGradWasm)
+  install(BN_RUNNING, () => batchNormRunningWasm)
   install(FRACTIONAL_POOL, () => fractionalPoolWasm)
   install(FRACTIONAL_POOL_GRAD, () => fractionalPoolGradWasm)
 }

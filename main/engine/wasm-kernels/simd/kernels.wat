@@ -1,0 +1,163 @@
+;; The project's wasm SIMD kernels, run on the tfjs wasm backend's own heap (the memory is imported from the
+;; backend's module, pointers are byte offsets of tensors there). Assembled by build.ts into module-bytes.ts.
+;;
+;; Channels-last data viewed as [M, C] is walked in "periods" of P = lcm(C, 4) floats: `vecs` = P / 4 vectors
+;; per period, `periods` periods in all (the caller does the remainder, fewer than P floats, itself). Per-channel
+;; tables are laid out per period position: table[k] belongs to channel k mod C, so lane l of vector j of every
+;; period uses table[4j + l]. Arithmetic is float32 in the order the tfjs ops use (sub, mul, add: no fused
+;; multiply-add), so a ReLU mask recomputed here equals the forward's.
+(module
+  (import "env" "memory" (memory 1))
+
+  ;; Batch-norm gradient, first pass: per period position k, in float64,
+  ;;   sumG[k] += g,  sumGd[k] += g·d   with d = x - mean, y = d·scale + bias, g = dy where y > 0 (or `relu` is 0)
+  ;; tables (float32, P each): mean, scale, bias.  acc (float64, P each): sumG, sumGd (added to, not cleared).
+  (func (export "bn_grad_sums")
+    (param $x i32) (param $dy i32) (param $tables i32) (param $acc i32)
+    (param $periods i32) (param $vecs i32) (param $relu i32)
+    (local $j i32) (local $t i32) (local $a i32) (local $tableBytes i32) (local $accBytes i32)
+    (local $keep v128) (local $d v128) (local $g v128) (local $gd v128)
+    (local.set $tableBytes (i32.shl (local.get $vecs) (i32.const 4)))
+    (local.set $accBytes (i32.shl (local.get $vecs) (i32.const 5)))
+    ;; all lanes kept when there is no ReLU
+    (local.set $keep (i32x4.splat (i32.sub (i32.const 0) (i32.eqz (local.get $relu)))))
+    (block $done
+      (loop $period
+        (br_if $done (i32.eqz (local.get $periods)))
+        (local.set $j (i32.const 0))
+        (local.set $t (local.get $tables))
+        (local.set $a (local.get $acc))
+        (loop $vector
+          (local.set $d (f32x4.sub (v128.load (local.get $x)) (v128.load (local.get $t))))
+          (local.set $g
+            (v128.and
+              (v128.load (local.get $dy))
+              (v128.or
+                (local.get $keep)
+                (f32x4.gt
+                  (f32x4.add
+                    (f32x4.mul (local.get $d) (v128.load (i32.add (local.get $t) (local.get $tableBytes))))
+                    (v128.load (i32.add (local.get $t) (i32.shl (local.get $tableBytes) (i32.const 1)))))
+                  (v128.const f32x4 0 0 0 0)))))
+          (local.set $gd (f32x4.mul (local.get $g) (local.get $d)))
+          (v128.store (local.get $a)
+            (f64x2.add (v128.load (local.get $a)) (f64x2.promote_low_f32x4 (local.get $g))))
+          (v128.store offset=16 (local.get $a)
+            (f64x2.add (v128.load offset=16 (local.get $a))
+              (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $g) (local.get $g)))))
+          (v128.store (i32.add (local.get $a) (local.get $accBytes))
+            (f64x2.add (v128.load (i32.add (local.get $a) (local.get $accBytes))) (f64x2.promote_low_f32x4 (local.get $gd))))
+          (v128.store offset=16 (i32.add (local.get $a) (local.get $accBytes))
+            (f64x2.add (v128.load offset=16 (i32.add (local.get $a) (local.get $accBytes)))
+              (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $gd) (local.get $gd)))))
+          (local.set $x (i32.add (local.get $x) (i32.const 16)))
+          (local.set $dy (i32.add (local.get $dy) (i32.const 16)))
+          (local.set $t (i32.add (local.get $t) (i32.const 16)))
+          (local.set $a (i32.add (local.get $a) (i32.const 32)))
+          (local.set $j (i32.add (local.get $j) (i32.const 1)))
+          (br_if $vector (i32.lt_u (local.get $j) (local.get $vecs))))
+        (local.set $periods (i32.sub (local.get $periods) (i32.const 1)))
+        (br $period))))
+
+  ;; Batch-norm gradient, second pass: dx = scale·g + a·d + b (g, d as above).
+  ;; tables (float32, P each): mean, scale, bias, a, b.
+  (func (export "bn_grad_dx")
+    (param $x i32) (param $dy i32) (param $dx i32) (param $tables i32)
+    (param $periods i32) (param $vecs i32) (param $relu i32)
+    (local $j i32) (local $t i32) (local $tableBytes i32)
+    (local $keep v128) (local $d v128) (local $g v128) (local $scale v128)
+    (local.set $tableBytes (i32.shl (local.get $vecs) (i32.const 4)))
+    (local.set $keep (i32x4.splat (i32.sub (i32.const 0) (i32.eqz (local.get $relu)))))
+    (block $done
+      (loop $period
+        (br_if $done (i32.eqz (local.get $periods)))
+        (local.set $j (i32.const 0))
+        (local.set $t (local.get $tables))
+        (loop $vector
+          (local.set $d (f32x4.sub (v128.load (local.get $x)) (v128.load (local.get $t))))
+          (local.set $scale (v128.load (i32.add (local.get $t) (local.get $tableBytes))))
+          (local.set $g
+            (v128.and
+              (v128.load (local.get $dy))
+              (v128.or
+                (local.get $keep)
+                (f32x4.gt
+                  (f32x4.add
+                    (f32x4.mul (local.get $d) (local.get $scale))
+                    (v128.load (i32.add (local.get $t) (i32.shl (local.get $tableBytes) (i32.const 1)))))
+                  (v128.const f32x4 0 0 0 0)))))
+          (v128.store (local.get $dx)
+            (f32x4.add
+              (f32x4.add
+                (f32x4.mul (local.get $scale) (local.get $g))
+                (f32x4.mul (v128.load (i32.add (local.get $t) (i32.mul (local.get $tableBytes) (i32.const 3)))) (local.get $d)))
+              (v128.load (i32.add (local.get $t) (i32.shl (local.get $tableBytes) (i32.const 2))))))
+          (local.set $x (i32.add (local.get $x) (i32.const 16)))
+          (local.set $dy (i32.add (local.get $dy) (i32.const 16)))
+          (local.set $dx (i32.add (local.get $dx) (i32.const 16)))
+          (local.set $t (i32.add (local.get $t) (i32.const 16)))
+          (local.set $j (i32.add (local.get $j) (i32.const 1)))
+          (br_if $vector (i32.lt_u (local.get $j) (local.get $vecs))))
+        (local.set $periods (i32.sub (local.get $periods) (i32.const 1)))
+        (br $period))))
+  ;; Batch-norm statistics: per period position k, in float64, with d = x - shift (float32):
+  ;;   sums[k] += d,  squares[k] += d·d
+  ;; tables (float32, P): shift.  acc (float64, P each): sums, squares (added to, not cleared).
+  (func (export "bn_stats")
+    (param $x i32) (param $tables i32) (param $acc i32) (param $periods i32) (param $vecs i32)
+    (local $j i32) (local $t i32) (local $a i32) (local $accBytes i32)
+    (local $d v128) (local $lo v128) (local $hi v128)
+    (local.set $accBytes (i32.shl (local.get $vecs) (i32.const 5)))
+    (block $done
+      (loop $period
+        (br_if $done (i32.eqz (local.get $periods)))
+        (local.set $j (i32.const 0))
+        (local.set $t (local.get $tables))
+        (local.set $a (local.get $acc))
+        (loop $vector
+          (local.set $d (f32x4.sub (v128.load (local.get $x)) (v128.load (local.get $t))))
+          (local.set $lo (f64x2.promote_low_f32x4 (local.get $d)))
+          (local.set $hi (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $d) (local.get $d))))
+          (v128.store (local.get $a) (f64x2.add (v128.load (local.get $a)) (local.get $lo)))
+          (v128.store offset=16 (local.get $a) (f64x2.add (v128.load offset=16 (local.get $a)) (local.get $hi)))
+          (v128.store (i32.add (local.get $a) (local.get $accBytes))
+            (f64x2.add (v128.load (i32.add (local.get $a) (local.get $accBytes))) (f64x2.mul (local.get $lo) (local.get $lo))))
+          (v128.store offset=16 (i32.add (local.get $a) (local.get $accBytes))
+            (f64x2.add (v128.load offset=16 (i32.add (local.get $a) (local.get $accBytes))) (f64x2.mul (local.get $hi) (local.get $hi))))
+          (local.set $x (i32.add (local.get $x) (i32.const 16)))
+          (local.set $t (i32.add (local.get $t) (i32.const 16)))
+          (local.set $a (i32.add (local.get $a) (i32.const 32)))
+          (local.set $j (i32.add (local.get $j) (i32.const 1)))
+          (br_if $vector (i32.lt_u (local.get $j) (local.get $vecs))))
+        (local.set $periods (i32.sub (local.get $periods) (i32.const 1)))
+        (br $period))))
+
+  ;; Batch norm with given statistics: y = (x - mean)·scale + bias, zero where not y > 0 when `relu`.
+  ;; tables (float32, P each): mean, scale, bias.
+  (func (export "bn_apply")
+    (param $x i32) (param $y i32) (param $tables i32) (param $periods i32) (param $vecs i32) (param $relu i32)
+    (local $j i32) (local $t i32) (local $tableBytes i32) (local $keep v128) (local $v v128)
+    (local.set $tableBytes (i32.shl (local.get $vecs) (i32.const 4)))
+    (local.set $keep (i32x4.splat (i32.sub (i32.const 0) (i32.eqz (local.get $relu)))))
+    (block $done
+      (loop $period
+        (br_if $done (i32.eqz (local.get $periods)))
+        (local.set $j (i32.const 0))
+        (local.set $t (local.get $tables))
+        (loop $vector
+          (local.set $v
+            (f32x4.add
+              (f32x4.mul
+                (f32x4.sub (v128.load (local.get $x)) (v128.load (local.get $t)))
+                (v128.load (i32.add (local.get $t) (local.get $tableBytes))))
+              (v128.load (i32.add (local.get $t) (i32.shl (local.get $tableBytes) (i32.const 1))))))
+          (v128.store (local.get $y)
+            (v128.and (local.get $v) (v128.or (local.get $keep) (f32x4.gt (local.get $v) (v128.const f32x4 0 0 0 0)))))
+          (local.set $x (i32.add (local.get $x) (i32.const 16)))
+          (local.set $y (i32.add (local.get $y) (i32.const 16)))
+          (local.set $t (i32.add (local.get $t) (i32.const 16)))
+          (local.set $j (i32.add (local.get $j) (i32.const 1)))
+          (br_if $vector (i32.lt_u (local.get $j) (local.get $vecs))))
+        (local.set $periods (i32.sub (local.get $periods) (i32.const 1)))
+        (br $period))))
+)
