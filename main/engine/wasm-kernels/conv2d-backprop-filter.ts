@@ -11,6 +11,7 @@ import type { Conv2DBackpropFilterAttrs, KernelFunc, TensorInfo } from '@tensorf
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm'
 import { callWasmKernel, float32View, freeAll, zerosOutput } from './backend-calls'
 import { assertShape, convGeometry, type ConvGeometry } from '../conv-geometry'
+import { heapOffset, simdKernels, type SimdKernels } from './simd'
 
 const KERNEL = 'Conv2DBackpropFilter'
 /**
@@ -166,19 +167,39 @@ export const conv2DBackpropFilterWasm: KernelFunc = ({ inputs, attrs, backend })
   const rowsTotal = g.batch * g.outHeight
   const rowsPerChunk = chunkRows(g)
   const xT = callWasmKernel(wasm, 'Transpose', { x }, { perm: [0, 3, 1, 2] }) // [b, Cin, H, W]
-  const dw = zerosOutput(wasm, [g.filterHeight, g.filterWidth, g.inChannels, g.outChannels])
+  const simd = simdKernels(wasm)
+  let dw: TensorInfo | null = null
   for (let r0 = 0; r0 < rowsTotal; r0 += rowsPerChunk) {
     const rows = Math.min(rowsPerChunk, rowsTotal - r0)
     const pixels = rows * g.outWidth
     const block = wasm.makeOutput([taps * g.inChannels, pixels], 'float32')
-    fillIm2col(float32View(wasm, block), float32View(wasm, xT), g, r0, rows)
+    if (simd) {
+      simd.im2col(heapOffset(wasm, xT), heapOffset(wasm, block), g.inChannels, g.inHeight, g.inWidth, g.outHeight, g.outWidth,
+        g.filterHeight, g.filterWidth, g.strideHeight, g.strideWidth, g.padTop, g.padLeft, r0, rows)
+    } else {
+      fillIm2col(float32View(wasm, block), float32View(wasm, xT), g, r0, rows)
+    }
     const dyRows = rowRange(wasm, dy, g.outChannels, r0 * g.outWidth, r0 * g.outWidth + pixels)
     const part = callWasmKernel(wasm, 'BatchMatMul', { a: block, b: dyRows.info }, { transposeA: false, transposeB: false })
-    const sum = float32View(wasm, dw)
-    const add = float32View(wasm, part)
-    for (let i = 0; i < sum.length; i++) sum[i] += add[i]
-    freeAll(wasm, block, dyRows.owned ? dyRows.info : null, part)
+    freeAll(wasm, block, dyRows.owned ? dyRows.info : null)
+    if (dw) {
+      addInto(wasm, simd, dw, part)
+      freeAll(wasm, part)
+    } else {
+      dw = part // the first chunk's product is the sum so far (the only one for most layers)
+    }
   }
   freeAll(wasm, xT)
-  return dw
+  if (!dw) throw new Error(`${KERNEL}: empty output`)
+  return { dataId: dw.dataId, shape: [g.filterHeight, g.filterWidth, g.inChannels, g.outChannels], dtype: 'float32' }
+}
+
+/** sum += add, both float32 tensors of one size on the heap. */
+function addInto(wasm: BackendWasm, simd: SimdKernels | null, sum: TensorInfo, add: TensorInfo): void {
+  const n = sizeOf(sum)
+  const whole = simd ? n - (n % 4) : 0
+  if (simd) simd.add_into(heapOffset(wasm, sum), heapOffset(wasm, add), whole)
+  const s = float32View(wasm, sum)
+  const a = float32View(wasm, add)
+  for (let i = whole; i < n; i++) s[i] += a[i]
 }

@@ -10,7 +10,7 @@ export const BYTES_PATH = join(dirname(fileURLToPath(import.meta.url)), 'module-
 
 export async function assembleKernels(): Promise<Uint8Array> {
   const wabt = await initWabt()
-  const module = wabt.parseWat('kernels.wat', readFileSync(WAT_PATH, 'utf8'), { simd: true })
+  const module = wabt.parseWat('kernels.wat', readFileSync(WAT_PATH, 'utf8'), { simd: true, bulk_memory: true })
   try {
     module.validate()
     return module.toBinary({}).buffer

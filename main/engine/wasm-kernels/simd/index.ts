@@ -9,6 +9,11 @@ export interface SimdKernels {
   bn_grad_dx(x: number, dy: number, dx: number, tables: number, periods: number, vecs: number, relu: number): void
   bn_stats(x: number, tables: number, acc: number, periods: number, vecs: number): void
   bn_apply(x: number, y: number, tables: number, periods: number, vecs: number, relu: number): void
+  im2col(
+    xT: number, dst: number, C: number, H: number, W: number, OH: number, OW: number, KH: number, KW: number,
+    sh: number, sw: number, padTop: number, padLeft: number, r0: number, rows: number
+  ): void
+  add_into(dst: number, src: number, n: number): void
 }
 
 /** The part of the WebAssembly global used here (the node lib typings leave it out without DOM). */

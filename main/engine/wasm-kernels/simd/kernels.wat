@@ -160,4 +160,80 @@
           (br_if $vector (i32.lt_u (local.get $j) (local.get $vecs))))
         (local.set $periods (i32.sub (local.get $periods) (i32.const 1)))
         (br $period))))
+
+  ;; im2col block of a filter gradient (conv2d-backprop-filter.ts fillIm2col): from xT [B, C, H, W] (channels
+  ;; first), rows (tap·C + c) of `pixels` = rows·OW floats, holding for output rows r0 .. r0+rows-1 (r = b·OH + oy)
+  ;; and every ox the value x[b, oy·sh + kh - padTop, ox·sw + kw - padLeft, c], zero in the padding.
+  (func (export "im2col")
+    (param $xT i32) (param $dst i32) (param $C i32) (param $H i32) (param $W i32) (param $OH i32) (param $OW i32)
+    (param $KH i32) (param $KW i32) (param $sh i32) (param $sw i32) (param $padTop i32) (param $padLeft i32)
+    (param $r0 i32) (param $rows i32)
+    (local $kh i32) (local $kw i32) (local $c i32) (local $r i32) (local $b i32) (local $iy i32)
+    (local $shift i32) (local $oxLo i32) (local $oxHi i32) (local $src i32) (local $ox i32) (local $rowBytes i32)
+    (local.set $rowBytes (i32.shl (local.get $OW) (i32.const 2)))
+    (local.set $kh (i32.const 0))
+    (loop $tapRow
+      (local.set $kw (i32.const 0))
+      (loop $tapColumn
+        (local.set $shift (i32.sub (local.get $kw) (local.get $padLeft)))
+        ;; the ox whose ix = ox·sw + shift lies in [0, W)
+        (local.set $oxLo (i32.trunc_f64_s (f64.ceil (f64.div (f64.convert_i32_s (i32.sub (i32.const 0) (local.get $shift))) (f64.convert_i32_s (local.get $sw))))))
+        (if (i32.lt_s (local.get $oxLo) (i32.const 0)) (then (local.set $oxLo (i32.const 0))))
+        (if (i32.gt_s (local.get $oxLo) (local.get $OW)) (then (local.set $oxLo (local.get $OW))))
+        (local.set $oxHi (i32.add (i32.trunc_f64_s (f64.floor (f64.div (f64.convert_i32_s (i32.sub (i32.sub (local.get $W) (i32.const 1)) (local.get $shift))) (f64.convert_i32_s (local.get $sw))))) (i32.const 1)))
+        (if (i32.gt_s (local.get $oxHi) (local.get $OW)) (then (local.set $oxHi (local.get $OW))))
+        (if (i32.lt_s (local.get $oxHi) (local.get $oxLo)) (then (local.set $oxHi (local.get $oxLo))))
+        (local.set $c (i32.const 0))
+        (loop $channel
+          (local.set $r (local.get $r0))
+          (loop $row
+            (local.set $b (i32.div_u (local.get $r) (local.get $OH)))
+            (local.set $iy (i32.sub (i32.add (i32.mul (i32.rem_u (local.get $r) (local.get $OH)) (local.get $sh)) (local.get $kh)) (local.get $padTop)))
+            (if (i32.or (i32.lt_s (local.get $iy) (i32.const 0)) (i32.ge_s (local.get $iy) (local.get $H)))
+              (then (memory.fill (local.get $dst) (i32.const 0) (local.get $rowBytes)))
+              (else
+                ;; byte address of x[b, iy, shift, c] in xT (only read from ox >= oxLo, where ix >= 0)
+                (local.set $src (i32.add (local.get $xT) (i32.shl (i32.add
+                  (i32.mul (i32.add (i32.mul (i32.add (i32.mul (local.get $b) (local.get $C)) (local.get $c)) (local.get $H)) (local.get $iy)) (local.get $W))
+                  (local.get $shift)) (i32.const 2))))
+                (memory.fill (local.get $dst) (i32.const 0) (i32.shl (local.get $oxLo) (i32.const 2)))
+                (memory.fill (i32.add (local.get $dst) (i32.shl (local.get $oxHi) (i32.const 2))) (i32.const 0)
+                  (i32.shl (i32.sub (local.get $OW) (local.get $oxHi)) (i32.const 2)))
+                (if (i32.eq (local.get $sw) (i32.const 1))
+                  (then
+                    (memory.copy
+                      (i32.add (local.get $dst) (i32.shl (local.get $oxLo) (i32.const 2)))
+                      (i32.add (local.get $src) (i32.shl (local.get $oxLo) (i32.const 2)))
+                      (i32.shl (i32.sub (local.get $oxHi) (local.get $oxLo)) (i32.const 2))))
+                  (else
+                    (local.set $ox (local.get $oxLo))
+                    (block $copied
+                      (loop $strided
+                        (br_if $copied (i32.ge_s (local.get $ox) (local.get $oxHi)))
+                        (f32.store
+                          (i32.add (local.get $dst) (i32.shl (local.get $ox) (i32.const 2)))
+                          (f32.load (i32.add (local.get $src) (i32.shl (i32.mul (local.get $ox) (local.get $sw)) (i32.const 2)))))
+                        (local.set $ox (i32.add (local.get $ox) (i32.const 1)))
+                        (br $strided)))))))
+            (local.set $dst (i32.add (local.get $dst) (local.get $rowBytes)))
+            (local.set $r (i32.add (local.get $r) (i32.const 1)))
+            (br_if $row (i32.lt_u (local.get $r) (i32.add (local.get $r0) (local.get $rows)))))
+          (local.set $c (i32.add (local.get $c) (i32.const 1)))
+          (br_if $channel (i32.lt_u (local.get $c) (local.get $C))))
+        (local.set $kw (i32.add (local.get $kw) (i32.const 1)))
+        (br_if $tapColumn (i32.lt_u (local.get $kw) (local.get $KW))))
+      (local.set $kh (i32.add (local.get $kh) (i32.const 1)))
+      (br_if $tapRow (i32.lt_u (local.get $kh) (local.get $KH)))))
+
+  ;; dst[i] += src[i] for n floats (n a multiple of 4; the caller adds any remainder).
+  (func (export "add_into") (param $dst i32) (param $src i32) (param $n i32)
+    (local $end i32)
+    (local.set $end (i32.add (local.get $dst) (i32.shl (local.get $n) (i32.const 2))))
+    (block $done
+      (loop $vector
+        (br_if $done (i32.ge_u (local.get $dst) (local.get $end)))
+        (v128.store (local.get $dst) (f32x4.add (v128.load (local.get $dst)) (v128.load (local.get $src))))
+        (local.set $dst (i32.add (local.get $dst) (i32.const 16)))
+        (local.set $src (i32.add (local.get $src) (i32.const 16)))
+        (br $vector))))
 )
