@@ -15,7 +15,8 @@ import { makeIdentityKernel, makeSliceKernel, makeSplitVKernel, makeUnpackKernel
 import { unsortedSegmentSumWasm } from './unsorted-segment-sum'
 import { rmspropUpdateWasm } from './rmsprop-update'
 import { batchNormApplyWasm, batchNormGradWasm, batchNormRunningWasm, batchNormStatsWasm, fractionalPoolGradWasm, fractionalPoolWasm } from './fused'
-import { BN_APPLY, BN_GRAD, BN_RUNNING, BN_STATS, FRACTIONAL_POOL, FRACTIONAL_POOL_GRAD, RMSPROP_UPDATE } from '../custom-kernels'
+import { BN_APPLY, BN_GRAD, BN_RUNNING, BN_STATS, FRACTIONAL_POOL, FRACTIONAL_POOL_GRAD, RMSPROP_UPDATE, registerInPlaceUpdates } from '../custom-kernels'
+import { wasmInPlaceUpdates } from './in-place-updates'
 
 const BACKEND = 'wasm'
 
@@ -68,6 +69,8 @@ export function registerWasmTrainingKernels(): void {
   install(BN_RUNNING, () => batchNormRunningWasm)
   install(FRACTIONAL_POOL, () => fractionalPoolWasm)
   install(FRACTIONAL_POOL_GRAD, () => fractionalPoolGradWasm)
+  // the batch-norm running statistics written into the variables' own memory where nothing else shares it
+  registerInPlaceUpdates(BACKEND, wasmInPlaceUpdates)
 }
 
 /** tfjs-backend-wasm's original implementation of a kernel that ours replaced (undefined if it had none). */

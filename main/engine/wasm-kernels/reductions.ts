@@ -5,6 +5,7 @@
 import { util, type KernelConfig, type KernelFunc, type NamedAttrMap, type TensorInfo } from '@tensorflow/tfjs-core'
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm'
 import { float32View } from './backend-calls'
+import { channelPeriod, heapOffset, simdKernels } from './simd'
 
 /** The number of leading axes reduced, or 0 when `axes` are not exactly 0..k-1 (k < rank). */
 function leadingAxes(axis: number | number[], shape: number[]): number {
@@ -33,6 +34,26 @@ export function sumRows(values: Float32Array, rows: number, inner: number): Floa
   return sums
 }
 
+/** sumRows of a tensor on the heap, its whole periods of lcm(inner, 4) floats in wasm SIMD where there is SIMD. */
+function columnSums(wasm: BackendWasm, x: TensorInfo, rows: number, inner: number): Float64Array {
+  const simd = simdKernels(wasm)
+  if (!simd) return sumRows(float32View(wasm, x), rows, inner)
+  const period = channelPeriod(inner)
+  const total = rows * inner
+  const periods = Math.floor(total / period)
+  const scratch = wasm.makeOutput([2 * period], 'float32') // float64 sums per period position
+  const acc = heapOffset(wasm, scratch)
+  new Float64Array(wasm.wasm.HEAPU8.buffer, acc, period).fill(0)
+  simd.column_sums(heapOffset(wasm, x), acc, periods, period / 4)
+  const partial = new Float64Array(wasm.wasm.HEAPU8.buffer, acc, period)
+  const sums = new Float64Array(inner)
+  for (let k = 0; k < period; k++) sums[k % inner] += partial[k]
+  const values = float32View(wasm, x)
+  for (let i = periods * period; i < total; i++) sums[i % inner] += values[i]
+  wasm.disposeData(scratch.dataId)
+  return sums
+}
+
 function makeLeadingReduction(builtin: KernelConfig, mean: boolean): KernelFunc {
   return (args) => {
     const x = args.inputs.x as TensorInfo
@@ -44,7 +65,7 @@ function makeLeadingReduction(builtin: KernelConfig, mean: boolean): KernelFunc 
     const out = wasm.makeOutput(keepDims ? [...x.shape.slice(0, count).map(() => 1), ...kept] : kept, 'float32')
     const inner = util.sizeFromShape(kept)
     const rows = util.sizeFromShape(x.shape.slice(0, count))
-    const sums = sumRows(float32View(wasm, x), rows, inner)
+    const sums = columnSums(wasm, x, rows, inner)
     const target = float32View(wasm, out)
     const scale = mean ? 1 / rows : 1
     for (let j = 0; j < inner; j++) target[j] = sums[j] * scale

@@ -1,9 +1,10 @@
 // The project's RMSprop step (custom-kernels.ts RMSPROP_UPDATE) for wasm: one pass over the wasm heap per
-// parameter instead of the nine elementwise kernels the tfjs-op form takes (each a call with its own
-// allocation and dispatch cost, which for the ~300 small tensors of a PyraNet outweigh the arithmetic).
+// parameter (wasm SIMD) instead of the nine elementwise kernels the tfjs-op form takes (each a call with its
+// own allocation and dispatch cost, which for the ~300 small tensors of a PyraNet outweigh the arithmetic).
 import type { KernelFunc, TensorInfo } from '@tensorflow/tfjs-core'
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm'
 import { float32View } from './backend-calls'
+import { heapOffset, simdKernels } from './simd'
 import { rmspropUpdateInPlace, type RmspropAttrs } from '../custom-kernels'
 
 export const rmspropUpdateWasm: KernelFunc = ({ inputs, attrs, backend }) => {
@@ -18,6 +19,14 @@ export const rmspropUpdateWasm: KernelFunc = ({ inputs, attrs, backend }) => {
   if (g.length !== p.length || v.length !== p.length) throw new Error('PyraRmspropUpdate: param, grad and squareAvg differ in size')
   p.set(float32View(wasm, param))
   v.set(float32View(wasm, squareAvg))
-  rmspropUpdateInPlace(p, g, v, attrs as unknown as RmspropAttrs)
+  const a = attrs as unknown as RmspropAttrs
+  const simd = simdKernels(wasm)
+  // whole vectors in SIMD (the same float32 operations in the same order), any remainder in JS
+  const whole = simd ? p.length - (p.length % 4) : 0
+  if (simd) {
+    const f = Math.fround
+    simd.rmsprop(heapOffset(wasm, nextParam), heapOffset(wasm, nextAverage), heapOffset(wasm, grad), whole, f(a.lr), f(a.alpha), f(1 - a.alpha), f(a.eps), f(a.weightDecay))
+  }
+  if (whole < p.length) rmspropUpdateInPlace(p.subarray(whole), g.subarray(whole), v.subarray(whole), a)
   return [nextParam, nextAverage]
 }

@@ -14,6 +14,8 @@ export interface SimdKernels {
     sh: number, sw: number, padTop: number, padLeft: number, r0: number, rows: number
   ): void
   add_into(dst: number, src: number, n: number): void
+  column_sums(x: number, acc: number, periods: number, vecs: number): void
+  rmsprop(p: number, v: number, g: number, n: number, lr: number, alpha: number, rest: number, eps: number, decay: number): void
 }
 
 /** The part of the WebAssembly global used here (the node lib typings leave it out without DOM). */

@@ -236,4 +236,55 @@
         (local.set $dst (i32.add (local.get $dst) (i32.const 16)))
         (local.set $src (i32.add (local.get $src) (i32.const 16)))
         (br $vector))))
+
+  ;; Column sums of a channels-last [M, C] matrix, per period position k in float64: acc[k] += x (acc not cleared).
+  (func (export "column_sums") (param $x i32) (param $acc i32) (param $periods i32) (param $vecs i32)
+    (local $j i32) (local $a i32) (local $v v128)
+    (block $done
+      (loop $period
+        (br_if $done (i32.eqz (local.get $periods)))
+        (local.set $j (i32.const 0))
+        (local.set $a (local.get $acc))
+        (loop $vector
+          (local.set $v (v128.load (local.get $x)))
+          (v128.store (local.get $a) (f64x2.add (v128.load (local.get $a)) (f64x2.promote_low_f32x4 (local.get $v))))
+          (v128.store offset=16 (local.get $a)
+            (f64x2.add (v128.load offset=16 (local.get $a))
+              (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $v) (local.get $v)))))
+          (local.set $x (i32.add (local.get $x) (i32.const 16)))
+          (local.set $a (i32.add (local.get $a) (i32.const 32)))
+          (local.set $j (i32.add (local.get $j) (i32.const 1)))
+          (br_if $vector (i32.lt_u (local.get $j) (local.get $vecs))))
+        (local.set $periods (i32.sub (local.get $periods) (i32.const 1)))
+        (br $period))))
+
+  ;; RMSprop in place over n floats (n a multiple of 4), float32 in RMSPROP_UPDATE's order:
+  ;;   g' = g + p·decay;  v = v·alpha + (g'·g')·rest;  p = p - (g' / (sqrt(v) + eps))·lr
+  (func (export "rmsprop") (param $p i32) (param $v i32) (param $g i32) (param $n i32)
+    (param $lr f32) (param $alpha f32) (param $rest f32) (param $eps f32) (param $decay f32)
+    (local $end i32) (local $grad v128) (local $avg v128) (local $param v128)
+    (local $lrs v128) (local $alphas v128) (local $rests v128) (local $epss v128) (local $decays v128)
+    (local.set $lrs (f32x4.splat (local.get $lr)))
+    (local.set $alphas (f32x4.splat (local.get $alpha)))
+    (local.set $rests (f32x4.splat (local.get $rest)))
+    (local.set $epss (f32x4.splat (local.get $eps)))
+    (local.set $decays (f32x4.splat (local.get $decay)))
+    (local.set $end (i32.add (local.get $p) (i32.shl (local.get $n) (i32.const 2))))
+    (block $done
+      (loop $vector
+        (br_if $done (i32.ge_u (local.get $p) (local.get $end)))
+        (local.set $param (v128.load (local.get $p)))
+        (local.set $grad (f32x4.add (v128.load (local.get $g)) (f32x4.mul (local.get $param) (local.get $decays))))
+        (local.set $avg
+          (f32x4.add
+            (f32x4.mul (v128.load (local.get $v)) (local.get $alphas))
+            (f32x4.mul (f32x4.mul (local.get $grad) (local.get $grad)) (local.get $rests))))
+        (v128.store (local.get $v) (local.get $avg))
+        (v128.store (local.get $p)
+          (f32x4.sub (local.get $param)
+            (f32x4.mul (f32x4.div (local.get $grad) (f32x4.add (f32x4.sqrt (local.get $avg)) (local.get $epss))) (local.get $lrs))))
+        (local.set $p (i32.add (local.get $p) (i32.const 16)))
+        (local.set $v (i32.add (local.get $v) (i32.const 16)))
+        (local.set $g (i32.add (local.get $g) (i32.const 16)))
+        (br $vector))))
 )

@@ -90,3 +90,20 @@ describe('batch-norm kernels through the SIMD kernels equal the JS reference', (
     expectClose(dbias, expectedDb, 'dbias', 2e-5)
   })
 })
+
+describe('Sum and Mean over leading axes through the SIMD column sums', () => {
+  it.each([[[2, 5, 4, 3]], [[1, 7, 7, 7]], [[3, 9, 64]], [[5, 70]]] as const)('shape %j equals float64 sums', async (shape) => {
+    const random = seededRandom(shape.reduce((a: number, d: number) => a * 7 + d, 5))
+    const inner = shape[shape.length - 1]
+    const size = shape.reduce((a: number, d: number) => a * d, 1)
+    const values = randomValues(random, size).map((v, i) => 100 * (i % inner) + v)
+    const x = tf.tensor(values, [...shape])
+    const axes = shape.slice(0, -1).map((_, i) => i)
+    const [sum, mean] = [tf.sum(x, axes), tf.mean(x, axes)]
+    const expected = new Float64Array(inner)
+    values.forEach((v, i) => (expected[i % inner] += v))
+    expectClose(await sum.data(), expected, 'sum', 1e-6)
+    expectClose(await mean.data(), expected.map((v) => v / (size / inner)), 'mean', 1e-6)
+    tf.dispose([x, sum, mean])
+  })
+})
