@@ -227,16 +227,30 @@ export const fractionalPoolWasm: KernelFunc = ({ inputs, attrs, backend }) => {
   const { x, rows, cols } = inputs as Inputs
   const a = attrs as unknown as FractionalPoolAttrs
   const out = wasm.makeOutput([x.shape[0], a.outHeight, a.outWidth, x.shape[3]], 'float32')
-  fractionalPoolInto(float32View(wasm, out), float32View(wasm, x), x.shape, int32View(wasm, rows), int32View(wasm, cols), a)
+  const simd = simdKernels(wasm)
+  if (simd) runFractionalPool(wasm, simd, x, null, out, rows, cols, a)
+  else fractionalPoolInto(float32View(wasm, out), float32View(wasm, x), x.shape, int32View(wasm, rows), int32View(wasm, cols), a)
   return out
 }
 
 export const fractionalPoolGradWasm: KernelFunc = ({ inputs, attrs, backend }) => {
   const wasm = backend as unknown as BackendWasm
   const { x, dy, rows, cols } = inputs as Inputs
+  const a = attrs as unknown as FractionalPoolAttrs
   const dx = wasm.makeOutput(x.shape, 'float32')
-  fractionalPoolGradInto(
-    float32View(wasm, dx), float32View(wasm, x), float32View(wasm, dy), x.shape, int32View(wasm, rows), int32View(wasm, cols), attrs as unknown as FractionalPoolAttrs
-  )
+  const simd = simdKernels(wasm)
+  if (simd) runFractionalPool(wasm, simd, x, dy, dx, rows, cols, a)
+  else fractionalPoolGradInto(float32View(wasm, dx), float32View(wasm, x), float32View(wasm, dy), x.shape, int32View(wasm, rows), int32View(wasm, cols), a)
   return dx
+}
+
+/** The pooling (dy null) or its gradient in wasm (simd/kernels.wat fractional_pool): the JS loops' arithmetic. */
+function runFractionalPool(
+  wasm: BackendWasm, simd: SimdKernels, x: TensorInfo, dy: TensorInfo | null, out: TensorInfo, rows: TensorInfo, cols: TensorInfo, a: FractionalPoolAttrs
+): void {
+  const [n, h, w, c] = x.shape
+  simd.fractional_pool(
+    heapOffset(wasm, x), dy ? heapOffset(wasm, dy) : 0, heapOffset(wasm, out), heapOffset(wasm, rows), heapOffset(wasm, cols),
+    n, h, w, c, a.outHeight, a.outWidth, a.shared ? 0 : a.outHeight, a.shared ? 0 : a.outWidth, dy ? 1 : 0
+  )
 }

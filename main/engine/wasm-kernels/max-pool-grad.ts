@@ -5,6 +5,7 @@
 import { backend_util, type KernelFunc, type MaxPoolGradAttrs, type TensorInfo } from '@tensorflow/tfjs-core'
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm'
 import { float32View, zerosOutput } from './backend-calls'
+import { heapOffset, simdKernels } from './simd'
 
 export const maxPoolGradWasm: KernelFunc = ({ inputs, attrs, backend }) => {
   const wasm = backend as unknown as BackendWasm
@@ -12,6 +13,15 @@ export const maxPoolGradWasm: KernelFunc = ({ inputs, attrs, backend }) => {
   const { filterSize, strides, pad, dimRoundingMode } = attrs as unknown as MaxPoolGradAttrs
   const info = backend_util.computePool2DInfo(input.shape as [number, number, number, number], filterSize, strides, 1, pad, dimRoundingMode)
   const { batchSize, inHeight: H, inWidth: W, inChannels: C, outHeight: OH, outWidth: OW } = info
+  const simd = simdKernels(wasm)
+  const pairs = info.filterHeight === 2 && info.filterWidth === 2 && info.strideHeight === 2 && info.strideWidth === 2 &&
+    info.padInfo.top === 0 && info.padInfo.left === 0 && OH === H >> 1 && OW === W >> 1 && C % 4 === 0
+  if (simd && pairs) {
+    // the hourglass' 2x2/2 pooling: windows tile the input, one SIMD pass writes every covered pixel
+    const dx = (H | W) & 1 ? zerosOutput(wasm, input.shape as number[], 'float32') : wasm.makeOutput(input.shape as number[], 'float32')
+    simd.max_pool_grad_2x2(heapOffset(wasm, input), heapOffset(wasm, dy), heapOffset(wasm, dx), batchSize, H, W, C)
+    return dx
+  }
   const dx = zerosOutput(wasm, input.shape as number[], 'float32')
   const x = float32View(wasm, input)
   const grad = float32View(wasm, dy)

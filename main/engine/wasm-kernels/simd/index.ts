@@ -15,6 +15,11 @@ export interface SimdKernels {
   ): void
   add_into(dst: number, src: number, n: number): void
   column_sums(x: number, acc: number, periods: number, vecs: number): void
+  max_pool_grad_2x2(x: number, dy: number, dx: number, B: number, H: number, W: number, C: number): void
+  fractional_pool(
+    x: number, dy: number, out: number, rows: number, cols: number, B: number, H: number, W: number, C: number, OH: number, OW: number,
+    rowStride: number, colStride: number, grad: number
+  ): void
   rmsprop(p: number, v: number, g: number, n: number, lr: number, alpha: number, rest: number, eps: number, decay: number): void
 }
 

@@ -287,4 +287,127 @@
         (local.set $v (i32.add (local.get $v) (i32.const 16)))
         (local.set $g (i32.add (local.get $g) (i32.const 16)))
         (br $vector))))
+
+  ;; MaxPoolGrad of a 2x2, stride 2, unpadded max-pool over NHWC x [B, H, W, C] (C a multiple of 4): each window's
+  ;; dy goes to its first maximum in row-major order (strictly greater replaces), the other three get 0. Pixels of
+  ;; an odd last row or column belong to no window and are left to the caller.
+  (func (export "max_pool_grad_2x2")
+    (param $x i32) (param $dy i32) (param $dx i32) (param $B i32) (param $H i32) (param $W i32) (param $C i32)
+    (local $b i32) (local $oy i32) (local $ox i32) (local $c i32) (local $OH i32) (local $OW i32)
+    (local $p00 i32) (local $right i32) (local $down i32) (local $g v128)
+    (local $x00 v128) (local $x01 v128) (local $x10 v128) (local $x11 v128) (local $best v128)
+    (local $c1 v128) (local $c2 v128) (local $c3 v128)
+    (local.set $OH (i32.shr_u (local.get $H) (i32.const 1)))
+    (local.set $OW (i32.shr_u (local.get $W) (i32.const 1)))
+    (local.set $right (i32.shl (local.get $C) (i32.const 2)))
+    (local.set $down (i32.shl (i32.mul (local.get $W) (local.get $C)) (i32.const 2)))
+    (block $done
+      (local.set $b (i32.const 0))
+      (loop $image
+        (br_if $done (i32.ge_u (local.get $b) (local.get $B)))
+        (local.set $oy (i32.const 0))
+        (block $rowsDone
+          (loop $row
+            (br_if $rowsDone (i32.ge_u (local.get $oy) (local.get $OH)))
+            (local.set $ox (i32.const 0))
+            (block $columnsDone
+              (loop $column
+                (br_if $columnsDone (i32.ge_u (local.get $ox) (local.get $OW)))
+                ;; byte offset of x[b, 2oy, 2ox, 0]
+                (local.set $p00 (i32.shl (i32.mul (i32.add (i32.mul (i32.add (i32.mul (local.get $b) (local.get $H)) (i32.shl (local.get $oy) (i32.const 1))) (local.get $W))
+                  (i32.shl (local.get $ox) (i32.const 1))) (local.get $C)) (i32.const 2)))
+                (local.set $c (i32.const 0))
+                (loop $channels
+                  (local.set $x00 (v128.load (i32.add (local.get $x) (local.get $p00))))
+                  (local.set $x01 (v128.load (i32.add (i32.add (local.get $x) (local.get $p00)) (local.get $right))))
+                  (local.set $x10 (v128.load (i32.add (i32.add (local.get $x) (local.get $p00)) (local.get $down))))
+                  (local.set $x11 (v128.load (i32.add (i32.add (i32.add (local.get $x) (local.get $p00)) (local.get $down)) (local.get $right))))
+                  (local.set $c1 (f32x4.gt (local.get $x01) (local.get $x00)))
+                  (local.set $best (v128.bitselect (local.get $x01) (local.get $x00) (local.get $c1)))
+                  (local.set $c2 (f32x4.gt (local.get $x10) (local.get $best)))
+                  (local.set $best (v128.bitselect (local.get $x10) (local.get $best) (local.get $c2)))
+                  (local.set $c3 (f32x4.gt (local.get $x11) (local.get $best)))
+                  (local.set $g (v128.load (local.get $dy)))
+                  ;; winners: 3 where c3; 2 where c2 and not c3; 1 where c1 and neither; 0 where none
+                  (v128.store (i32.add (i32.add (i32.add (local.get $dx) (local.get $p00)) (local.get $down)) (local.get $right))
+                    (v128.and (local.get $g) (local.get $c3)))
+                  (local.set $g (v128.andnot (local.get $g) (local.get $c3)))
+                  (v128.store (i32.add (i32.add (local.get $dx) (local.get $p00)) (local.get $down))
+                    (v128.and (local.get $g) (local.get $c2)))
+                  (local.set $g (v128.andnot (local.get $g) (local.get $c2)))
+                  (v128.store (i32.add (i32.add (local.get $dx) (local.get $p00)) (local.get $right))
+                    (v128.and (local.get $g) (local.get $c1)))
+                  (v128.store (i32.add (local.get $dx) (local.get $p00))
+                    (v128.andnot (local.get $g) (local.get $c1)))
+                  (local.set $p00 (i32.add (local.get $p00) (i32.const 16)))
+                  (local.set $dy (i32.add (local.get $dy) (i32.const 16)))
+                  (local.set $c (i32.add (local.get $c) (i32.const 4)))
+                  (br_if $channels (i32.lt_u (local.get $c) (local.get $C))))
+                (local.set $ox (i32.add (local.get $ox) (i32.const 1)))
+                (br $column)))
+            (local.set $oy (i32.add (local.get $oy) (i32.const 1)))
+            (br $row)))
+        (local.set $b (i32.add (local.get $b) (i32.const 1)))
+        (br $image))))
+
+  ;; Fractional max-pooling with 2x2 windows (custom-kernels.ts fractionalPoolInto), NHWC, scalar: window starts
+  ;; rows[p·rowStride + i], cols[p·colStride + j] (int32) for plane p = b·C + c (strides 0: one table for all).
+  ;; `grad` 0: out = the window maxima. `grad` 1: out (zeroed here) gets each window's dy added at the window's first
+  ;; maximum in row-major order (dy read from $dy, laid out as the pooled output).
+  (func (export "fractional_pool")
+    (param $x i32) (param $dy i32) (param $out i32) (param $rows i32) (param $cols i32)
+    (param $B i32) (param $H i32) (param $W i32) (param $C i32) (param $OH i32) (param $OW i32)
+    (param $rowStride i32) (param $colStride i32) (param $grad i32)
+    (local $b i32) (local $i i32) (local $j i32) (local $c i32) (local $p i32)
+    (local $top i32) (local $right i32) (local $down i32) (local $best i32) (local $v f32)
+    (local.set $right (i32.shl (local.get $C) (i32.const 2)))
+    (local.set $down (i32.shl (i32.mul (local.get $W) (local.get $C)) (i32.const 2)))
+    (if (local.get $grad)
+      (then (memory.fill (local.get $out) (i32.const 0)
+        (i32.shl (i32.mul (i32.mul (i32.mul (local.get $B) (local.get $H)) (local.get $W)) (local.get $C)) (i32.const 2)))))
+    (local.set $b (i32.const 0))
+    (loop $image
+      (local.set $i (i32.const 0))
+      (loop $row
+        (local.set $j (i32.const 0))
+        (loop $column
+          (local.set $c (i32.const 0))
+          (loop $channel
+            (local.set $p (i32.add (i32.mul (local.get $b) (local.get $C)) (local.get $c)))
+            ;; byte offset of x[b, rows[.], cols[.], c]
+            (local.set $top (i32.shl (i32.add (i32.mul (i32.add
+              (i32.mul (i32.add (i32.mul (local.get $b) (local.get $H))
+                (i32.load (i32.add (local.get $rows) (i32.shl (i32.add (i32.mul (local.get $p) (local.get $rowStride)) (local.get $i)) (i32.const 2)))))
+                (local.get $W))
+              (i32.load (i32.add (local.get $cols) (i32.shl (i32.add (i32.mul (local.get $p) (local.get $colStride)) (local.get $j)) (i32.const 2)))))
+              (local.get $C)) (local.get $c)) (i32.const 2)))
+            (local.set $top (i32.add (local.get $x) (local.get $top)))
+            (if (local.get $grad)
+              (then
+                (local.set $best (local.get $top))
+                (local.set $v (f32.load (local.get $top)))
+                (if (f32.gt (f32.load (i32.add (local.get $top) (local.get $right))) (local.get $v))
+                  (then (local.set $best (i32.add (local.get $top) (local.get $right))) (local.set $v (f32.load (local.get $best)))))
+                (if (f32.gt (f32.load (i32.add (local.get $top) (local.get $down))) (local.get $v))
+                  (then (local.set $best (i32.add (local.get $top) (local.get $down))) (local.set $v (f32.load (local.get $best)))))
+                (if (f32.gt (f32.load (i32.add (i32.add (local.get $top) (local.get $down)) (local.get $right))) (local.get $v))
+                  (then (local.set $best (i32.add (i32.add (local.get $top) (local.get $down)) (local.get $right)))))
+                ;; the same offset in out as best in x
+                (local.set $best (i32.add (local.get $out) (i32.sub (local.get $best) (local.get $x))))
+                (f32.store (local.get $best) (f32.add (f32.load (local.get $best)) (f32.load (local.get $dy))))
+                (local.set $dy (i32.add (local.get $dy) (i32.const 4))))
+              (else
+                (f32.store (local.get $out)
+                  (f32.max
+                    (f32.max (f32.load (local.get $top)) (f32.load (i32.add (local.get $top) (local.get $right))))
+                    (f32.max (f32.load (i32.add (local.get $top) (local.get $down))) (f32.load (i32.add (i32.add (local.get $top) (local.get $down)) (local.get $right))))))
+                (local.set $out (i32.add (local.get $out) (i32.const 4)))))
+            (local.set $c (i32.add (local.get $c) (i32.const 1)))
+            (br_if $channel (i32.lt_u (local.get $c) (local.get $C))))
+          (local.set $j (i32.add (local.get $j) (i32.const 1)))
+          (br_if $column (i32.lt_u (local.get $j) (local.get $OW))))
+        (local.set $i (i32.add (local.get $i) (i32.const 1)))
+        (br_if $row (i32.lt_u (local.get $i) (local.get $OH))))
+      (local.set $b (i32.add (local.get $b) (i32.const 1)))
+      (br_if $image (i32.lt_u (local.get $b) (local.get $B)))))
 )

@@ -6,13 +6,16 @@ import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm'
 import { readFileSync } from 'node:fs'
 import { beforeAll, describe, expect, it } from 'vitest'
 import { BN_APPLY, BN_GRAD, BN_STATS, batchNormApplyInto, batchNormGradInto, batchNormScale, batchNormStats, type BatchNormAttrs } from '../../custom-kernels'
-import { expectClose, randomValues, seededRandom } from '../../testing/compare'
+import { expectClose, onBackend, randomValues, seededRandom } from '../../testing/compare'
+import { registerCpuKernelFixes } from '../../cpu-kernels'
 import { registerWasmTrainingKernels } from '../index'
 import { assembleKernels, bytesSource, BYTES_PATH } from './assemble'
 import { channelPeriod, simdKernels } from './index'
+import { fractionalMaxPool2d } from '../../../model/fractional-max-pool'
 
 beforeAll(async () => {
   registerWasmTrainingKernels()
+  registerCpuKernelFixes()
   expect(await tf.setBackend('wasm')).toBe(true)
 })
 
@@ -105,5 +108,52 @@ describe('Sum and Mean over leading axes through the SIMD column sums', () => {
     expectClose(await sum.data(), expected, 'sum', 1e-6)
     expectClose(await mean.data(), expected.map((v) => v / (size / inner)), 'mean', 1e-6)
     tf.dispose([x, sum, mean])
+  })
+})
+
+describe('2x2/2 max-pool gradient through the SIMD kernel', () => {
+  it.each([[[2, 6, 8, 4]], [[1, 7, 5, 8]], [[2, 4, 4, 64]]] as const)('shape %j (ties, negative windows) equals the cpu backend', async (shape) => {
+    const random = seededRandom(shape.reduce((a: number, d: number) => a * 13 + d, 7))
+    const size = shape.reduce((a: number, d: number) => a * d, 1)
+    const xs = randomValues(random, size).map((v) => Math.round(v * 3) - 1) // many ties, mostly negative
+    const pooledSize = shape[0] * (shape[1] >> 1) * (shape[2] >> 1) * shape[3]
+    const dys = randomValues(random, pooledSize)
+    const gradient = (backend: string) => onBackend(backend, async () => {
+      const x = tf.tensor4d(xs, [...shape])
+      const dy = tf.tensor4d(dys, [shape[0], shape[1] >> 1, shape[2] >> 1, shape[3]])
+      const g = tf.grad((input: tf.Tensor) => tf.sum(tf.mul(tf.maxPool(input as tf.Tensor4D, 2, 2, 'valid'), dy)))(x)
+      const values = await g.data()
+      tf.dispose([x, dy, g])
+      return values
+    })
+    const cpu = await gradient('cpu')
+    expectClose(await gradient('wasm'), cpu, 'dx', 1e-6)
+  })
+})
+
+describe('fractional max-pooling through the wasm kernel', () => {
+  it.each([
+    [[2, 9, 11, 3], 6, 7, false],
+    [[1, 16, 16, 7], 11, 13, false],
+    [[2, 8, 8, 4], 5, 5, true]
+  ] as const)('shape %j to %ix%i (one table: %s): values and gradient equal the cpu backend', async (shape, outH, outW, shared) => {
+    const random = seededRandom(shape.reduce((a: number, d: number) => a * 11 + d, outH))
+    const size = shape.reduce((a: number, d: number) => a * d, 1)
+    const xs = randomValues(random, size).map((v) => Math.round(v * 4)) // ties
+    const samples = shared ? 0.37 : Float32Array.from({ length: shape[0] * shape[3] * 2 }, () => random())
+    const weights = randomValues(random, shape[0] * outH * outW * shape[3])
+    const run = (backend: string) => onBackend(backend, async () => {
+      const x = tf.tensor4d(xs, [...shape])
+      const w = tf.tensor4d(weights, [shape[0], outH, outW, shape[3]])
+      const y = fractionalMaxPool2d(x, outH, outW, samples)
+      const g = tf.grad((input: tf.Tensor) => tf.sum(tf.mul(fractionalMaxPool2d(input as tf.Tensor4D, outH, outW, samples), w)))(x)
+      const values = { y: await y.data(), g: await g.data() }
+      tf.dispose([x, w, y, g])
+      return values
+    })
+    const cpu = await run('cpu')
+    const wasm = await run('wasm')
+    expectClose(wasm.y, cpu.y, 'y', 1e-6)
+    expectClose(wasm.g, cpu.g, 'dx', 1e-6)
   })
 })
