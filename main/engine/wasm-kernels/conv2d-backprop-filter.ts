@@ -132,7 +132,7 @@ function pointwiseFilterGradient(backend: BackendWasm, x: TensorInfo, dy: Tensor
   const pixels = g.batch * g.outHeight * g.outWidth
   const xFirst = Ci >= Co
   const [transposed, right, rows, columns] = xFirst ? [x, dy, Ci, Co] : [dy, x, Co, Ci]
-  const left = callWasmKernel(backend, 'Transpose', { x: transposed }, { perm: [3, 0, 1, 2] }) // [rows, pixels]
+  const left = channelsFirst(backend, transposed, 1, pixels, rows) // [rows, pixels]
   const dw = zerosOutput(backend, [1, 1, Ci, Co])
   const chunk = chunkPixels(columns)
   for (let p0 = 0; p0 < pixels; p0 += chunk) {
@@ -166,7 +166,7 @@ export const conv2DBackpropFilterWasm: KernelFunc = ({ inputs, attrs, backend })
   const taps = g.filterHeight * g.filterWidth
   const rowsTotal = g.batch * g.outHeight
   const rowsPerChunk = chunkRows(g)
-  const xT = callWasmKernel(wasm, 'Transpose', { x }, { perm: [0, 3, 1, 2] }) // [b, Cin, H, W]
+  const xT = channelsFirst(wasm, x, g.batch, g.inHeight * g.inWidth, g.inChannels) // [b, Cin, H, W]
   const simd = simdKernels(wasm)
   let dw: TensorInfo | null = null
   for (let r0 = 0; r0 < rowsTotal; r0 += rowsPerChunk) {
@@ -192,6 +192,21 @@ export const conv2DBackpropFilterWasm: KernelFunc = ({ inputs, attrs, backend })
   freeAll(wasm, xT)
   if (!dw) throw new Error(`${KERNEL}: empty output`)
   return { dataId: dw.dataId, shape: [g.filterHeight, g.filterWidth, g.inChannels, g.outChannels], dtype: 'float32' }
+}
+
+/**
+ * [count, pixels, channels] -> [count, channels, pixels]: 4x4 blocks in wasm SIMD where both sides are multiples
+ * of 4, the backend's Transpose otherwise. The result has the right memory layout; its shape is nominal.
+ */
+function channelsFirst(wasm: BackendWasm, t: TensorInfo, count: number, pixels: number, channels: number): TensorInfo {
+  const simd = simdKernels(wasm)
+  if (!simd || pixels % 4 !== 0 || channels % 4 !== 0) {
+    const perm = count === 1 ? [3, 0, 1, 2] : [0, 3, 1, 2]
+    return callWasmKernel(wasm, 'Transpose', { x: t }, { perm })
+  }
+  const out = wasm.makeOutput([count, channels, pixels], 'float32')
+  simd.transpose_2d(heapOffset(wasm, t), heapOffset(wasm, out), pixels, channels, count)
+  return out
 }
 
 /** sum += add, both float32 tensors of one size on the heap. */

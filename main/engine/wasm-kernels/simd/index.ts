@@ -20,6 +20,7 @@ export interface SimdKernels {
     x: number, dy: number, out: number, rows: number, cols: number, B: number, H: number, W: number, C: number, OH: number, OW: number,
     rowStride: number, colStride: number, grad: number
   ): void
+  transpose_2d(src: number, dst: number, R: number, C: number, count: number): void
   rmsprop(p: number, v: number, g: number, n: number, lr: number, alpha: number, rest: number, eps: number, decay: number): void
 }
 

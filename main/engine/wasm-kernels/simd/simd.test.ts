@@ -157,3 +157,28 @@ describe('fractional max-pooling through the wasm kernel', () => {
     expectClose(wasm.g, cpu.g, 'dx', 1e-6)
   })
 })
+
+describe('filter gradients whose transposes go through the SIMD kernel', () => {
+  it.each([
+    [[2, 6, 6, 8], [3, 3, 8, 8]],
+    [[1, 4, 5, 12], [3, 3, 12, 4]],
+    [[2, 4, 4, 12], [1, 1, 12, 8]], // x transposed
+    [[2, 4, 4, 8], [1, 1, 8, 12]] // dy transposed
+  ] as const)('x %j, filter %j: equal the cpu backend', async (xShape, wShape) => {
+    const random = seededRandom(xShape.reduce((a: number, d: number) => a * 5 + d, wShape[0]))
+    const dyShape = [xShape[0], xShape[1], xShape[2], wShape[3]] as const
+    const xs = randomValues(random, xShape.reduce((a: number, d: number) => a * d, 1))
+    const dys = randomValues(random, dyShape.reduce((a: number, d: number) => a * d, 1))
+    const run = (backend: string) => onBackend(backend, async () => {
+      const x = tf.tensor4d(xs, [...xShape])
+      const dy = tf.tensor4d(dys, [...dyShape])
+      const attrs = { strides: 1, pad: 'same', dataFormat: 'NHWC', filterShape: [...wShape] }
+      const dw = tf.engine().runKernel('Conv2DBackpropFilter', { x, dy }, attrs as unknown as tf.NamedAttrMap) as tf.Tensor
+      const values = await dw.data()
+      tf.dispose([x, dy, dw])
+      return values
+    })
+    const cpu = await run('cpu')
+    expectClose(await run('wasm'), cpu, 'dw')
+  })
+})
