@@ -353,35 +353,39 @@
   ;; Fractional max-pooling with 2x2 windows (custom-kernels.ts fractionalPoolInto), NHWC, scalar: window starts
   ;; rows[p·rowStride + i], cols[p·colStride + j] (int32) for plane p = b·C + c (strides 0: one table for all).
   ;; `grad` 0: out = the window maxima. `grad` 1: out (zeroed here) gets each window's dy added at the window's first
-  ;; maximum in row-major order (dy read from $dy, laid out as the pooled output).
+  ;; maximum in row-major order (dy read from $dy, laid out as the pooled output). Planes outermost, so each
+  ;; window row start is looked up once per output row.
   (func (export "fractional_pool")
     (param $x i32) (param $dy i32) (param $out i32) (param $rows i32) (param $cols i32)
     (param $B i32) (param $H i32) (param $W i32) (param $C i32) (param $OH i32) (param $OW i32)
     (param $rowStride i32) (param $colStride i32) (param $grad i32)
-    (local $b i32) (local $i i32) (local $j i32) (local $c i32) (local $p i32)
+    (local $b i32) (local $i i32) (local $j i32) (local $c i32) (local $p i32) (local $rowTable i32) (local $colTable i32)
+    (local $rowBase i32) (local $pooled i32) (local $step i32)
     (local $top i32) (local $right i32) (local $down i32) (local $best i32) (local $v f32)
     (local.set $right (i32.shl (local.get $C) (i32.const 2)))
     (local.set $down (i32.shl (i32.mul (local.get $W) (local.get $C)) (i32.const 2)))
+    (local.set $step (local.get $right))
     (if (local.get $grad)
       (then (memory.fill (local.get $out) (i32.const 0)
         (i32.shl (i32.mul (i32.mul (i32.mul (local.get $B) (local.get $H)) (local.get $W)) (local.get $C)) (i32.const 2)))))
     (local.set $b (i32.const 0))
     (loop $image
-      (local.set $i (i32.const 0))
-      (loop $row
-        (local.set $j (i32.const 0))
-        (loop $column
-          (local.set $c (i32.const 0))
-          (loop $channel
-            (local.set $p (i32.add (i32.mul (local.get $b) (local.get $C)) (local.get $c)))
-            ;; byte offset of x[b, rows[.], cols[.], c]
-            (local.set $top (i32.shl (i32.add (i32.mul (i32.add
-              (i32.mul (i32.add (i32.mul (local.get $b) (local.get $H))
-                (i32.load (i32.add (local.get $rows) (i32.shl (i32.add (i32.mul (local.get $p) (local.get $rowStride)) (local.get $i)) (i32.const 2)))))
-                (local.get $W))
-              (i32.load (i32.add (local.get $cols) (i32.shl (i32.add (i32.mul (local.get $p) (local.get $colStride)) (local.get $j)) (i32.const 2)))))
-              (local.get $C)) (local.get $c)) (i32.const 2)))
-            (local.set $top (i32.add (local.get $x) (local.get $top)))
+      (local.set $c (i32.const 0))
+      (loop $channel
+        (local.set $p (i32.add (i32.mul (local.get $b) (local.get $C)) (local.get $c)))
+        (local.set $rowTable (i32.add (local.get $rows) (i32.shl (i32.mul (local.get $p) (local.get $rowStride)) (i32.const 2))))
+        (local.set $colTable (i32.add (local.get $cols) (i32.shl (i32.mul (local.get $p) (local.get $colStride)) (i32.const 2))))
+        (local.set $i (i32.const 0))
+        (loop $row
+          ;; byte addresses of x[b, rows[i], 0, c] and of the pooled [b, i, 0, c]
+          (local.set $rowBase (i32.add (local.get $x) (i32.shl (i32.add (i32.mul (i32.mul
+            (i32.add (i32.mul (local.get $b) (local.get $H)) (i32.load (i32.add (local.get $rowTable) (i32.shl (local.get $i) (i32.const 2)))))
+            (local.get $W)) (local.get $C)) (local.get $c)) (i32.const 2))))
+          (local.set $pooled (i32.shl (i32.add (i32.mul (i32.mul (i32.add (i32.mul (local.get $b) (local.get $OH)) (local.get $i)) (local.get $OW)) (local.get $C)) (local.get $c)) (i32.const 2)))
+          (local.set $j (i32.const 0))
+          (loop $column
+            (local.set $top (i32.add (local.get $rowBase)
+              (i32.mul (i32.load (i32.add (local.get $colTable) (i32.shl (local.get $j) (i32.const 2)))) (local.get $right))))
             (if (local.get $grad)
               (then
                 (local.set $best (local.get $top))
@@ -394,20 +398,19 @@
                   (then (local.set $best (i32.add (i32.add (local.get $top) (local.get $down)) (local.get $right)))))
                 ;; the same offset in out as best in x
                 (local.set $best (i32.add (local.get $out) (i32.sub (local.get $best) (local.get $x))))
-                (f32.store (local.get $best) (f32.add (f32.load (local.get $best)) (f32.load (local.get $dy))))
-                (local.set $dy (i32.add (local.get $dy) (i32.const 4))))
+                (f32.store (local.get $best) (f32.add (f32.load (local.get $best)) (f32.load (i32.add (local.get $dy) (local.get $pooled))))))
               (else
-                (f32.store (local.get $out)
+                (f32.store (i32.add (local.get $out) (local.get $pooled))
                   (f32.max
                     (f32.max (f32.load (local.get $top)) (f32.load (i32.add (local.get $top) (local.get $right))))
-                    (f32.max (f32.load (i32.add (local.get $top) (local.get $down))) (f32.load (i32.add (i32.add (local.get $top) (local.get $down)) (local.get $right))))))
-                (local.set $out (i32.add (local.get $out) (i32.const 4)))))
-            (local.set $c (i32.add (local.get $c) (i32.const 1)))
-            (br_if $channel (i32.lt_u (local.get $c) (local.get $C))))
-          (local.set $j (i32.add (local.get $j) (i32.const 1)))
-          (br_if $column (i32.lt_u (local.get $j) (local.get $OW))))
-        (local.set $i (i32.add (local.get $i) (i32.const 1)))
-        (br_if $row (i32.lt_u (local.get $i) (local.get $OH))))
+                    (f32.max (f32.load (i32.add (local.get $top) (local.get $down))) (f32.load (i32.add (i32.add (local.get $top) (local.get $down)) (local.get $right))))))))
+            (local.set $pooled (i32.add (local.get $pooled) (local.get $step)))
+            (local.set $j (i32.add (local.get $j) (i32.const 1)))
+            (br_if $column (i32.lt_u (local.get $j) (local.get $OW))))
+          (local.set $i (i32.add (local.get $i) (i32.const 1)))
+          (br_if $row (i32.lt_u (local.get $i) (local.get $OH))))
+        (local.set $c (i32.add (local.get $c) (i32.const 1)))
+        (br_if $channel (i32.lt_u (local.get $c) (local.get $C))))
       (local.set $b (i32.add (local.get $b) (i32.const 1)))
       (br_if $image (i32.lt_u (local.get $b) (local.get $B)))))
 
