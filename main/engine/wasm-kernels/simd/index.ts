@@ -40,7 +40,7 @@ interface WasmApi {
 const wasmApi = (globalThis as unknown as { WebAssembly: WasmApi }).WebAssembly
 
 let compiled: WasmModule | null | undefined
-const instances = new WeakMap<WasmMemory, SimdKernels>()
+const instances = new WeakMap<WasmMemory, SimdKernels | null>()
 
 function compiledModule(): WasmModule | null {
   if (compiled === undefined) {
@@ -61,8 +61,14 @@ export function simdKernels(backend: BackendWasm): SimdKernels | null {
   const module = memory && compiledModule()
   if (!memory || !module) return null
   let kernels = instances.get(memory)
-  if (!kernels) {
-    kernels = new wasmApi.Instance(module, { env: { memory } }).exports as unknown as SimdKernels
+  if (kernels === undefined) {
+    // the module imports an unshared memory: a threaded build's shared heap does not link, and the kernels'
+    // callers then take their plain-JS paths
+    try {
+      kernels = new wasmApi.Instance(module, { env: { memory } }).exports as unknown as SimdKernels
+    } catch {
+      kernels = null
+    }
     instances.set(memory, kernels)
   }
   return kernels
