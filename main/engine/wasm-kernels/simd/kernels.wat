@@ -207,6 +207,20 @@
                       (i32.shl (i32.sub (local.get $oxHi) (local.get $oxLo)) (i32.const 2))))
                   (else
                     (local.set $ox (local.get $oxLo))
+                    ;; stride 2 (the stem): four outputs from two vectors' even lanes at a time, while the odd
+                    ;; lane read past the fourth stays inside the row (one output short of oxHi)
+                    (if (i32.eq (local.get $sw) (i32.const 2))
+                      (then
+                        (block $pairsDone
+                          (loop $pairs
+                            (br_if $pairsDone (i32.gt_s (i32.add (local.get $ox) (i32.const 5)) (local.get $oxHi)))
+                            (v128.store
+                              (i32.add (local.get $dst) (i32.shl (local.get $ox) (i32.const 2)))
+                              (i8x16.shuffle 0 1 2 3 8 9 10 11 16 17 18 19 24 25 26 27
+                                (v128.load (i32.add (local.get $src) (i32.shl (local.get $ox) (i32.const 3))))
+                                (v128.load offset=16 (i32.add (local.get $src) (i32.shl (local.get $ox) (i32.const 3))))))
+                            (local.set $ox (i32.add (local.get $ox) (i32.const 4)))
+                            (br $pairs)))))
                     (block $copied
                       (loop $strided
                         (br_if $copied (i32.ge_s (local.get $ox) (local.get $oxHi)))
