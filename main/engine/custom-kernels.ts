@@ -12,6 +12,13 @@ import { getKernel, getBackend, type Tensor, type Variable } from '@tensorflow/t
  */
 export const RMSPROP_UPDATE = 'PyraRmspropUpdate'
 
+/**
+ * RMSPROP_UPDATE for many parameters in one call (per-call cost dominates for the ~350 small tensors of a
+ * PyraNet). Inputs {param0, grad0, squareAvg0, param1, …}; attrs RmspropAttrs & {count}; outputs
+ * [param0', squareAvg0', param1', squareAvg1', …].
+ */
+export const RMSPROP_UPDATE_ALL = 'PyraRmspropUpdateAll'
+
 export interface RmspropAttrs {
   lr: number
   alpha: number

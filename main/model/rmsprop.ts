@@ -7,7 +7,7 @@
 // authors' (opts.lua): alpha 0.99, eps 1e-8, no momentum, no weight decay; lr 2.5e-4 (hg-prm-stack2.sh).
 // State is held per parameter under PyTorch-style names (`<param>.square_avg`, `<param>.momentum_buffer`).
 import * as tf from '@tensorflow/tfjs-core'
-import { hasKernel, inPlaceUpdates, RMSPROP_UPDATE, type RmspropAttrs } from '../engine/custom-kernels'
+import { hasKernel, inPlaceUpdates, RMSPROP_UPDATE, RMSPROP_UPDATE_ALL, type RmspropAttrs } from '../engine/custom-kernels'
 
 export interface RmspropOptions {
   lr: number
@@ -61,6 +61,18 @@ export class RMSprop {
       })
       const updated = inPlaceUpdates()?.rmsprop(items, attrs) ?? items.map(() => false)
       tf.tidy(() => {
+        const rest = items.filter((_, i) => !updated[i])
+        if (rest.length > 1 && hasKernel(RMSPROP_UPDATE_ALL)) {
+          // one kernel call for every parameter (wasm: the per-call cost outweighs the arithmetic)
+          const inputs: tf.NamedTensorMap = {}
+          rest.forEach(({ param, grad, squareAvg }, i) => Object.assign(inputs, { [`param${i}`]: param, [`grad${i}`]: grad, [`squareAvg${i}`]: squareAvg }))
+          const next = tf.engine().runKernel(RMSPROP_UPDATE_ALL, inputs, { ...attrs, count: rest.length }) as tf.Tensor[]
+          rest.forEach(({ param, squareAvg }, i) => {
+            squareAvg.assign(next[2 * i + 1])
+            param.assign(next[2 * i])
+          })
+          return
+        }
         items.forEach(({ param, grad, squareAvg }, i) => {
           if (updated[i]) return
           const [nextParam, nextAverage] = tf.engine().runKernel(RMSPROP_UPDATE, { param, grad, squareAvg }, { ...attrs }) as tf.Tensor[]

@@ -3,7 +3,7 @@
 // statistics: in place, with BN_RUNNING's values, and never into memory another tensor shares.
 import * as tf from '@tensorflow/tfjs-core'
 import { beforeAll, describe, expect, it } from 'vitest'
-import { batchNormRunningInPlace, inPlaceUpdates, rmspropUpdateInPlace, RMSPROP_UPDATE, type RmspropAttrs } from '../custom-kernels'
+import { batchNormRunningInPlace, inPlaceUpdates, rmspropUpdateInPlace, RMSPROP_UPDATE, RMSPROP_UPDATE_ALL, type RmspropAttrs } from '../custom-kernels'
 import { randomValues, seededRandom } from '../testing/compare'
 import { registerWasmTrainingKernels } from './index'
 
@@ -32,6 +32,24 @@ describe('RMSprop on wasm', () => {
     expect(Array.from(await outputs[0].data())).toEqual(Array.from(p))
     expect(Array.from(await outputs[1].data())).toEqual(Array.from(v))
     expect(Array.from(await inputs.param.data())).toEqual(Array.from(p0))
+    tf.dispose([...outputs, ...Object.values(inputs)])
+  })
+
+  it('updates many parameters in one call with the same values', async () => {
+    const random = seededRandom(21)
+    const sizes = [3, 16, 1, 130]
+    const attrs: RmspropAttrs = { lr: 1e-3, alpha: 0.99, eps: 1e-8, weightDecay: 0 }
+    const values = sizes.map((n) => [randomValues(random, n), randomValues(random, n), randomValues(random, n).map(Math.abs)])
+    const inputs: tf.NamedTensorMap = {}
+    values.forEach(([p, g, v], i) => Object.assign(inputs, { [`param${i}`]: tf.tensor1d(p), [`grad${i}`]: tf.tensor1d(g), [`squareAvg${i}`]: tf.tensor1d(v) }))
+    const outputs = tf.engine().runKernel(RMSPROP_UPDATE_ALL, inputs, { ...attrs, count: sizes.length }) as tf.Tensor[]
+    expect(outputs).toHaveLength(2 * sizes.length)
+    for (const [i, [p0, g0, v0]] of values.entries()) {
+      const [p, v] = [p0.slice(), v0.slice()]
+      rmspropUpdateInPlace(p, g0, v, attrs)
+      expect(Array.from(await outputs[2 * i].data())).toEqual(Array.from(p))
+      expect(Array.from(await outputs[2 * i + 1].data())).toEqual(Array.from(v))
+    }
     tf.dispose([...outputs, ...Object.values(inputs)])
   })
 

@@ -13,9 +13,9 @@ import { maxPoolGradWasm } from './max-pool-grad'
 import { makeMeanKernel, makeSumKernel } from './reductions'
 import { makeIdentityKernel, makeSliceKernel, makeSplitVKernel, makeUnpackKernel } from './slice'
 import { unsortedSegmentSumWasm } from './unsorted-segment-sum'
-import { rmspropUpdateWasm } from './rmsprop-update'
+import { rmspropUpdateAllWasm, rmspropUpdateWasm } from './rmsprop-update'
 import { batchNormApplyWasm, batchNormGradWasm, batchNormRunningWasm, batchNormStatsWasm, fractionalPoolGradWasm, fractionalPoolWasm } from './fused'
-import { BN_APPLY, BN_GRAD, BN_RUNNING, BN_STATS, FRACTIONAL_POOL, FRACTIONAL_POOL_GRAD, RMSPROP_UPDATE, registerInPlaceUpdates } from '../custom-kernels'
+import { BN_APPLY, BN_GRAD, BN_RUNNING, BN_STATS, FRACTIONAL_POOL, FRACTIONAL_POOL_GRAD, RMSPROP_UPDATE, RMSPROP_UPDATE_ALL, registerInPlaceUpdates } from '../custom-kernels'
 import { wasmInPlaceUpdates } from './in-place-updates'
 
 const BACKEND = 'wasm'
@@ -46,7 +46,7 @@ function requireBuiltin(kernelName: string, builtin: KernelConfig | undefined): 
 /** The names of the kernels that `registerWasmTrainingKernels` installs for 'wasm'. */
 export const WASM_TRAINING_KERNELS = [
   'Conv2DBackpropInput', 'Conv2DBackpropFilter', 'MaxPoolGrad', 'UnsortedSegmentSum', 'Slice', 'SplitV', 'Unpack', 'Identity', 'Sum', 'Mean',
-  RMSPROP_UPDATE, BN_STATS, BN_APPLY, BN_GRAD, BN_RUNNING, FRACTIONAL_POOL, FRACTIONAL_POOL_GRAD
+  RMSPROP_UPDATE, RMSPROP_UPDATE_ALL, BN_STATS, BN_APPLY, BN_GRAD, BN_RUNNING, FRACTIONAL_POOL, FRACTIONAL_POOL_GRAD
 ] as const
 
 /** Registers the project's wasm kernels. Safe to call any number of times, before or after setBackend('wasm'). */
@@ -62,6 +62,7 @@ export function registerWasmTrainingKernels(): void {
   install('Sum', (builtin) => makeSumKernel(requireBuiltin('Sum', builtin)))
   install('Mean', (builtin) => makeMeanKernel(requireBuiltin('Mean', builtin)))
   install(RMSPROP_UPDATE, () => rmspropUpdateWasm)
+  install(RMSPROP_UPDATE_ALL, () => rmspropUpdateAllWasm)
   // batch norm: the passes over the data in wasm SIMD (simd/kernels.wat)
   install(BN_STATS, () => batchNormStatsWasm)
   install(BN_APPLY, () => batchNormApplyWasm)

@@ -10,6 +10,22 @@ import { rmspropUpdateInPlace, type RmspropAttrs } from '../custom-kernels'
 export const rmspropUpdateWasm: KernelFunc = ({ inputs, attrs, backend }) => {
   const wasm = backend as unknown as BackendWasm
   const { param, grad, squareAvg } = inputs as { param: TensorInfo; grad: TensorInfo; squareAvg: TensorInfo }
+  return update(wasm, param, grad, squareAvg, attrs as unknown as RmspropAttrs)
+}
+
+/** RMSPROP_UPDATE_ALL: the same update for `count` parameters in one call. */
+export const rmspropUpdateAllWasm: KernelFunc = ({ inputs, attrs, backend }) => {
+  const wasm = backend as unknown as BackendWasm
+  const named = inputs as Record<string, TensorInfo>
+  const { count } = attrs as unknown as { count: number }
+  const outputs: TensorInfo[] = []
+  for (let i = 0; i < count; i++) {
+    outputs.push(...update(wasm, named[`param${i}`], named[`grad${i}`], named[`squareAvg${i}`], attrs as unknown as RmspropAttrs))
+  }
+  return outputs
+}
+
+function update(wasm: BackendWasm, param: TensorInfo, grad: TensorInfo, squareAvg: TensorInfo, a: RmspropAttrs): TensorInfo[] {
   const nextParam = wasm.makeOutput(param.shape, 'float32')
   const nextAverage = wasm.makeOutput(squareAvg.shape, 'float32')
   // views only after every allocation (an allocation can move the heap)
@@ -19,7 +35,6 @@ export const rmspropUpdateWasm: KernelFunc = ({ inputs, attrs, backend }) => {
   if (g.length !== p.length || v.length !== p.length) throw new Error('PyraRmspropUpdate: param, grad and squareAvg differ in size')
   p.set(float32View(wasm, param))
   v.set(float32View(wasm, squareAvg))
-  const a = attrs as unknown as RmspropAttrs
   const simd = simdKernels(wasm)
   // whole vectors in SIMD (the same float32 operations in the same order), any remainder in JS
   const whole = simd ? p.length - (p.length % 4) : 0
