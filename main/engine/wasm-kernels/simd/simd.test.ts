@@ -163,7 +163,9 @@ describe('filter gradients whose transposes go through the SIMD kernel', () => {
     [[2, 6, 6, 8], [3, 3, 8, 8]],
     [[1, 4, 5, 12], [3, 3, 12, 4]],
     [[2, 4, 4, 12], [1, 1, 12, 8]], // x transposed
-    [[2, 4, 4, 8], [1, 1, 8, 12]] // dy transposed
+    [[2, 4, 4, 8], [1, 1, 8, 12]], // dy transposed
+    [[2, 10, 10, 12], [1, 1, 12, 8]], // 200 pixels: three whole tiles of 64 and a part
+    [[2, 10, 10, 8], [3, 3, 8, 4]]
   ] as const)('x %j, filter %j: equal the cpu backend', async (xShape, wShape) => {
     const random = seededRandom(xShape.reduce((a: number, d: number) => a * 5 + d, wShape[0]))
     const dyShape = [xShape[0], xShape[1], xShape[2], wShape[3]] as const
