@@ -369,6 +369,43 @@ export function inPlaceUpdates(): InPlaceUpdates | undefined {
   return inPlaceUpdaters.get(getBackend())
 }
 
+/**
+ * Nearest-neighbour x2 upsampling, [N, h, w, C] -> [N, 2h, 2w, C] (each value repeated in a 2x2 block). Inputs {x}.
+ * Its gradient UPSAMPLE_NEAREST_2X_GRAD, inputs {dy} -> [N, h, w, C]: each block's four values added as
+ * (top-left + top-right) + (bottom-left + bottom-right).
+ */
+export const UPSAMPLE_NEAREST_2X = 'PyraUpsampleNearest2x'
+export const UPSAMPLE_NEAREST_2X_GRAD = 'PyraUpsampleNearest2xGrad'
+
+export function upsampleNearest2xInto(out: Float32Array, x: Float32Array, shape: readonly number[]): void {
+  const [n, h, w, c] = shape
+  for (let r = 0; r < n * h; r++) {
+    for (let j = 0; j < w; j++) {
+      const from = (r * w + j) * c
+      const to = (2 * r * 2 * w + 2 * j) * c
+      for (let k = 0; k < c; k++) out[to + k] = out[to + c + k] = x[from + k]
+    }
+    out.copyWithin((2 * r + 1) * 2 * w * c, 2 * r * 2 * w * c, (2 * r + 1) * 2 * w * c)
+  }
+}
+
+/** `shape` is dx's, [N, h, w, C]. */
+export function upsampleNearest2xGradInto(dx: Float32Array, dy: Float32Array, shape: readonly number[]): void {
+  const [n, h, w, c] = shape
+  const f = Math.fround
+  const row = 2 * w * c
+  for (let r = 0; r < n * h; r++) {
+    for (let j = 0; j < w; j++) {
+      const at = (r * w + j) * c
+      const top = (2 * r * 2 * w + 2 * j) * c
+      for (let k = 0; k < c; k++) {
+        const a = top + k
+        dx[at + k] = f(f(dy[a] + dy[a + c]) + f(dy[a + row] + dy[a + row + c]))
+      }
+    }
+  }
+}
+
 /** Sums the rows of a matrix: x [S, M] -> [M] (the split-K partial products of the filter gradient). Inputs {x}. */
 export const SUM_ROWS = 'PyraSumRows'
 

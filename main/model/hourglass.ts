@@ -6,6 +6,7 @@
 //   out  = up1 + nearest-neighbour x2 upsampling of low3
 // Modules are PRMs where the map is at least PRM_MIN_RES wide, plain residuals below (config.ts).
 import * as tf from '@tensorflow/tfjs-core'
+import { hasKernel, UPSAMPLE_NEAREST_2X, UPSAMPLE_NEAREST_2X_GRAD } from '../engine/custom-kernels'
 import type { PyraNetConfig } from './config'
 import type { Scope } from './layers'
 import { ModuleChain, type ApplyContext, type PoseModule } from './prm'
@@ -45,6 +46,14 @@ export class Hourglass implements PoseModule {
  * [N, h, w, C] -> [N, 2h, 2w, C]
  */
 export function upsampleNearest2x(x: tf.Tensor4D): tf.Tensor4D {
+  if (hasKernel(UPSAMPLE_NEAREST_2X) && hasKernel(UPSAMPLE_NEAREST_2X_GRAD)) {
+    // one kernel each way where the engine has them (wasm): the same values, the gradient added in the same order
+    const upsample = tf.customGrad((input) => ({
+      value: tf.engine().runKernel(UPSAMPLE_NEAREST_2X, { x: input as tf.Tensor }) as tf.Tensor4D,
+      gradFunc: (dy: tf.Tensor) => tf.engine().runKernel(UPSAMPLE_NEAREST_2X_GRAD, { dy }) as tf.Tensor
+    }))
+    return upsample(x) as tf.Tensor4D
+  }
   const [n, h, w, c] = x.shape
   const rows = tf.reshape(tf.stack([x, x], 2), [n, 2 * h, w, c]) // [N, 2h, w, C]
   return tf.reshape(tf.stack([rows, rows], 3), [n, 2 * h, 2 * w, c])

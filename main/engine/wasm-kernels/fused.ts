@@ -1,12 +1,13 @@
 // The project's batch-norm and fractional-pooling kernels (custom-kernels.ts) for wasm. Batch norm: statistics,
 // normalisation and gradient each one kernel whose passes over the data run in wasm SIMD (simd/kernels.wat;
 // plain JS over the wasm heap where the runtime lacks SIMD), instead of ~10 small backend ops forward and ~30
-// backward. Pooling: plain JS over the wasm heap instead of gathers, transposes and scatters.
+// backward. Pooling: one wasm kernel each way instead of gathers, transposes and scatters. Nearest x2
+// upsampling: one SIMD kernel each way instead of stack and reshape (and unstack and add).
 import type { KernelFunc, TensorInfo } from '@tensorflow/tfjs-core'
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm'
 import { float32View } from './backend-calls'
 import { channelPeriod, fillPeriodTable, heapOffset, simdKernels, type SimdKernels } from './simd'
-import { batchNormApplyInto, batchNormGradInto, batchNormRunningInPlace, batchNormScale, batchNormStats, fractionalPoolGradInto, fractionalPoolInto, splitStats, type BatchNormAttrs, type BatchNormRunningAttrs, type FractionalPoolAttrs } from '../custom-kernels'
+import { upsampleNearest2xGradInto, upsampleNearest2xInto, batchNormApplyInto, batchNormGradInto, batchNormRunningInPlace, batchNormScale, batchNormStats, fractionalPoolGradInto, fractionalPoolInto, splitStats, type BatchNormAttrs, type BatchNormRunningAttrs, type FractionalPoolAttrs } from '../custom-kernels'
 
 type Inputs = Record<string, TensorInfo>
 
@@ -253,4 +254,28 @@ function runFractionalPool(
     heapOffset(wasm, x), dy ? heapOffset(wasm, dy) : 0, heapOffset(wasm, out), heapOffset(wasm, rows), heapOffset(wasm, cols),
     n, h, w, c, a.outHeight, a.outWidth, a.shared ? 0 : a.outHeight, a.shared ? 0 : a.outWidth, dy ? 1 : 0
   )
+}
+
+/** UPSAMPLE_NEAREST_2X: SIMD where the channels come in fours, JS otherwise. */
+export const upsampleNearest2xWasm: KernelFunc = ({ inputs, backend }) => {
+  const wasm = backend as unknown as BackendWasm
+  const { x } = inputs as Inputs
+  const [n, h, w, c] = x.shape
+  const out = wasm.makeOutput([n, 2 * h, 2 * w, c], 'float32')
+  const simd = simdKernels(wasm)
+  if (simd && c % 4 === 0) simd.upsample_2x(heapOffset(wasm, x), heapOffset(wasm, out), n * h, w, c)
+  else upsampleNearest2xInto(float32View(wasm, out), float32View(wasm, x), x.shape)
+  return out
+}
+
+export const upsampleNearest2xGradWasm: KernelFunc = ({ inputs, backend }) => {
+  const wasm = backend as unknown as BackendWasm
+  const { dy } = inputs as Inputs
+  const [n, h2, w2, c] = dy.shape
+  const shape = [n, h2 / 2, w2 / 2, c]
+  const dx = wasm.makeOutput(shape, 'float32')
+  const simd = simdKernels(wasm)
+  if (simd && c % 4 === 0) simd.upsample_2x_grad(heapOffset(wasm, dy), heapOffset(wasm, dx), n * shape[1], shape[2], c)
+  else upsampleNearest2xGradInto(float32View(wasm, dx), float32View(wasm, dy), shape)
+  return dx
 }

@@ -14,8 +14,8 @@ import { makeMeanKernel, makeSumKernel } from './reductions'
 import { makeIdentityKernel, makeSliceKernel, makeSplitVKernel, makeUnpackKernel } from './slice'
 import { unsortedSegmentSumWasm } from './unsorted-segment-sum'
 import { rmspropUpdateAllWasm, rmspropUpdateWasm } from './rmsprop-update'
-import { batchNormApplyWasm, batchNormGradWasm, batchNormRunningWasm, batchNormStatsWasm, fractionalPoolGradWasm, fractionalPoolWasm } from './fused'
-import { BN_APPLY, BN_GRAD, BN_RUNNING, BN_STATS, FRACTIONAL_POOL, FRACTIONAL_POOL_GRAD, RMSPROP_UPDATE, RMSPROP_UPDATE_ALL, registerInPlaceUpdates } from '../custom-kernels'
+import { batchNormApplyWasm, batchNormGradWasm, batchNormRunningWasm, batchNormStatsWasm, fractionalPoolGradWasm, fractionalPoolWasm, upsampleNearest2xGradWasm, upsampleNearest2xWasm } from './fused'
+import { BN_APPLY, BN_GRAD, BN_RUNNING, BN_STATS, FRACTIONAL_POOL, FRACTIONAL_POOL_GRAD, RMSPROP_UPDATE, RMSPROP_UPDATE_ALL, registerInPlaceUpdates, UPSAMPLE_NEAREST_2X, UPSAMPLE_NEAREST_2X_GRAD } from '../custom-kernels'
 import { wasmInPlaceUpdates } from './in-place-updates'
 
 const BACKEND = 'wasm'
@@ -46,7 +46,8 @@ function requireBuiltin(kernelName: string, builtin: KernelConfig | undefined): 
 /** The names of the kernels that `registerWasmTrainingKernels` installs for 'wasm'. */
 export const WASM_TRAINING_KERNELS = [
   'Conv2DBackpropInput', 'Conv2DBackpropFilter', 'MaxPoolGrad', 'UnsortedSegmentSum', 'Slice', 'SplitV', 'Unpack', 'Identity', 'Sum', 'Mean',
-  RMSPROP_UPDATE, RMSPROP_UPDATE_ALL, BN_STATS, BN_APPLY, BN_GRAD, BN_RUNNING, FRACTIONAL_POOL, FRACTIONAL_POOL_GRAD
+  RMSPROP_UPDATE, RMSPROP_UPDATE_ALL, BN_STATS, BN_APPLY, BN_GRAD, BN_RUNNING, FRACTIONAL_POOL, FRACTIONAL_POOL_GRAD,
+  UPSAMPLE_NEAREST_2X, UPSAMPLE_NEAREST_2X_GRAD
 ] as const
 
 /** Registers the project's wasm kernels. Safe to call any number of times, before or after setBackend('wasm'). */
@@ -70,6 +71,8 @@ export function registerWasmTrainingKernels(): void {
   install(BN_RUNNING, () => batchNormRunningWasm)
   install(FRACTIONAL_POOL, () => fractionalPoolWasm)
   install(FRACTIONAL_POOL_GRAD, () => fractionalPoolGradWasm)
+  install(UPSAMPLE_NEAREST_2X, () => upsampleNearest2xWasm)
+  install(UPSAMPLE_NEAREST_2X_GRAD, () => upsampleNearest2xGradWasm)
   // the batch-norm running statistics written into the variables' own memory where nothing else shares it
   registerInPlaceUpdates(BACKEND, wasmInPlaceUpdates)
 }

@@ -21,6 +21,8 @@ export interface SimdKernels {
     rowStride: number, colStride: number, grad: number
   ): void
   transpose_2d(src: number, dst: number, R: number, C: number, count: number): void
+  upsample_2x(x: number, out: number, rows: number, w: number, C: number): void
+  upsample_2x_grad(dy: number, dx: number, rows: number, w: number, C: number): void
   rmsprop(p: number, v: number, g: number, n: number, lr: number, alpha: number, rest: number, eps: number, decay: number): void
 }
 

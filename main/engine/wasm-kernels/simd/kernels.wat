@@ -477,4 +477,62 @@
         (local.set $dst (i32.add (local.get $dst) (i32.mul (local.get $R) (local.get $rowBytes))))
         (local.set $count (i32.sub (local.get $count) (i32.const 1)))
         (br $matrix))))
+
+  ;; Nearest-neighbour x2 upsampling of NHWC x [N, h, w, C] (C a multiple of 4) into [N, 2h, 2w, C], and its
+  ;; gradient dx = (dy[2y, 2x] + dy[2y, 2x+1]) + (dy[2y+1, 2x] + dy[2y+1, 2x+1]) (the order the stack-and-reshape
+  ;; form's gradient adds them in).
+  (func (export "upsample_2x") (param $x i32) (param $out i32) (param $rows i32) (param $w i32) (param $C i32)
+    (local $j i32) (local $c i32) (local $rowBytes i32) (local $v v128)
+    ;; rows = N·h input rows; each makes two output rows of 2w pixels
+    (local.set $rowBytes (i32.shl (i32.mul (local.get $w) (local.get $C)) (i32.const 3)))
+    (block $done
+      (loop $row
+        (br_if $done (i32.eqz (local.get $rows)))
+        (local.set $j (i32.const 0))
+        (loop $pixel
+          (local.set $c (i32.const 0))
+          (loop $channels
+            (local.set $v (v128.load (local.get $x)))
+            (v128.store (local.get $out) (local.get $v))
+            (v128.store (i32.add (local.get $out) (i32.shl (local.get $C) (i32.const 2))) (local.get $v))
+            (local.set $x (i32.add (local.get $x) (i32.const 16)))
+            (local.set $out (i32.add (local.get $out) (i32.const 16)))
+            (local.set $c (i32.add (local.get $c) (i32.const 4)))
+            (br_if $channels (i32.lt_u (local.get $c) (local.get $C))))
+          (local.set $out (i32.add (local.get $out) (i32.shl (local.get $C) (i32.const 2))))
+          (local.set $j (i32.add (local.get $j) (i32.const 1)))
+          (br_if $pixel (i32.lt_u (local.get $j) (local.get $w))))
+        ;; the odd output row repeats the even one
+        (memory.copy (local.get $out) (i32.sub (local.get $out) (local.get $rowBytes)) (local.get $rowBytes))
+        (local.set $out (i32.add (local.get $out) (local.get $rowBytes)))
+        (local.set $rows (i32.sub (local.get $rows) (i32.const 1)))
+        (br $row))))
+
+  (func (export "upsample_2x_grad") (param $dy i32) (param $dx i32) (param $rows i32) (param $w i32) (param $C i32)
+    (local $j i32) (local $c i32) (local $rowBytes i32) (local $pixelBytes i32)
+    (local.set $pixelBytes (i32.shl (local.get $C) (i32.const 2)))
+    (local.set $rowBytes (i32.shl (i32.mul (local.get $w) (local.get $C)) (i32.const 3)))
+    (block $done
+      (loop $row
+        (br_if $done (i32.eqz (local.get $rows)))
+        (local.set $j (i32.const 0))
+        (loop $pixel
+          (local.set $c (i32.const 0))
+          (loop $channels
+            (v128.store (local.get $dx)
+              (f32x4.add
+                (f32x4.add (v128.load (local.get $dy)) (v128.load (i32.add (local.get $dy) (local.get $pixelBytes))))
+                (f32x4.add
+                  (v128.load (i32.add (local.get $dy) (local.get $rowBytes)))
+                  (v128.load (i32.add (i32.add (local.get $dy) (local.get $rowBytes)) (local.get $pixelBytes))))))
+            (local.set $dy (i32.add (local.get $dy) (i32.const 16)))
+            (local.set $dx (i32.add (local.get $dx) (i32.const 16)))
+            (local.set $c (i32.add (local.get $c) (i32.const 4)))
+            (br_if $channels (i32.lt_u (local.get $c) (local.get $C))))
+          (local.set $dy (i32.add (local.get $dy) (local.get $pixelBytes)))
+          (local.set $j (i32.add (local.get $j) (i32.const 1)))
+          (br_if $pixel (i32.lt_u (local.get $j) (local.get $w))))
+        (local.set $dy (i32.add (local.get $dy) (local.get $rowBytes)))
+        (local.set $rows (i32.sub (local.get $rows) (i32.const 1)))
+        (br $row))))
 )

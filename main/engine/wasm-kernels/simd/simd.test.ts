@@ -12,6 +12,7 @@ import { registerWasmTrainingKernels } from '../index'
 import { assembleKernels, bytesSource, BYTES_PATH } from './assemble'
 import { channelPeriod, simdKernels } from './index'
 import { fractionalMaxPool2d } from '../../../model/fractional-max-pool'
+import { upsampleNearest2x } from '../../../model/hourglass'
 
 beforeAll(async () => {
   registerWasmTrainingKernels()
@@ -182,5 +183,27 @@ describe('filter gradients whose transposes go through the SIMD kernel', () => {
     })
     const cpu = await run('cpu')
     expectClose(await run('wasm'), cpu, 'dw')
+  })
+})
+
+describe('nearest x2 upsampling through the wasm kernels', () => {
+  it.each([[[2, 3, 5, 8]], [[1, 4, 4, 3]]] as const)('shape %j: values and gradient equal the ops on the cpu backend', async (shape) => {
+    const random = seededRandom(shape.reduce((a: number, d: number) => a * 3 + d, 1))
+    const size = shape.reduce((a: number, d: number) => a * d, 1)
+    const xs = randomValues(random, size)
+    const weights = randomValues(random, size * 4)
+    const run = (backend: string) => onBackend(backend, async () => {
+      const x = tf.tensor4d(xs, [...shape])
+      const w = tf.tensor4d(weights, [shape[0], 2 * shape[1], 2 * shape[2], shape[3]])
+      const y = upsampleNearest2x(x)
+      const g = tf.grad((input: tf.Tensor) => tf.sum(tf.mul(upsampleNearest2x(input as tf.Tensor4D), w)))(x)
+      const values = { y: await y.data(), g: await g.data() }
+      tf.dispose([x, w, y, g])
+      return values
+    })
+    const cpu = await run('cpu')
+    const wasm = await run('wasm')
+    expectClose(wasm.y, cpu.y, 'y', 1e-7)
+    expectClose(wasm.g, cpu.g, 'dx', 1e-6)
   })
 })
