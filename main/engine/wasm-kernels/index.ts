@@ -2,7 +2,9 @@
 // Conv2DBackpropFilter nor UnsortedSegmentSum (gather's gradient), its MaxPoolGrad is wrong on negative
 // inputs, its Conv2DBackpropInput is a scalar loop ~10x slower than its XNNPACK Conv2D, its Slice, SplitV and
 // Unpack copy the whole input for every piece, Identity copies what it could share, and Sum/Mean over the
-// leading (batch and spatial) axes transpose the whole input first. Importing this module also registers
+// leading (batch and spatial) axes transpose the whole input first. The project's own kernels (batch norm,
+// fractional pooling, RMSprop, nearest upsampling) and the passes over the data of several of the above run in
+// hand-written wasm SIMD (simd/kernels.wat) on the backend's own heap. Importing this module also registers
 // tfjs-core's gradients.
 import '@tensorflow/tfjs-backend-wasm'
 import '../gradients'
