@@ -132,12 +132,16 @@ function pointwiseFilterGradient(backend: BackendWasm, x: TensorInfo, dy: Tensor
   const pixels = g.batch * g.outHeight * g.outWidth
   const xFirst = Ci >= Co
   const [transposed, right, rows, columns] = xFirst ? [x, dy, Ci, Co] : [dy, x, Co, Ci]
-  const left = channelsFirst(backend, transposed, 1, pixels, rows) // [rows, pixels]
+  const simd = simdKernels(backend)
+  const chunk = chunkPixels(columns) & ~3
+  // several chunks: each chunk's pixel rows transposed straight into the chunk's left-hand matrix (SIMD),
+  // instead of the whole tensor first and then a copy of each chunk's columns
+  const chunkwise = simd !== null && pixels > chunk && pixels % 4 === 0 && rows % 4 === 0
+  const left = chunkwise ? null : channelsFirst(backend, transposed, 1, pixels, rows) // [rows, pixels]
   const dw = zerosOutput(backend, [1, 1, Ci, Co])
-  const chunk = chunkPixels(columns)
   for (let p0 = 0; p0 < pixels; p0 += chunk) {
     const p1 = Math.min(pixels, p0 + chunk)
-    const a = columnRange(backend, left, rows, pixels, p0, p1)
+    const a = left ? columnRange(backend, left, rows, pixels, p0, p1) : { info: chunkChannelsFirst(backend, transposed, rows, p0, p1), owned: true }
     const b = rowRange(backend, right, columns, p0, p1)
     const part = callWasmKernel(backend, 'BatchMatMul', { a: a.info, b: b.info }, { transposeA: false, transposeB: false })
     const sum = float32View(backend, dw)
@@ -151,6 +155,15 @@ function pointwiseFilterGradient(backend: BackendWasm, x: TensorInfo, dy: Tensor
   }
   freeAll(backend, left)
   return dw
+}
+
+/** Pixel rows [p0, p1) of a [pixels, channels] tensor as a new [channels, p1 - p0] one (SIMD transpose; multiples of 4). */
+function chunkChannelsFirst(wasm: BackendWasm, t: TensorInfo, channels: number, p0: number, p1: number): TensorInfo {
+  const simd = simdKernels(wasm)
+  if (!simd) throw new Error(`${KERNEL}: chunked transposes need the SIMD kernels`)
+  const out = wasm.makeOutput([channels, p1 - p0], 'float32')
+  simd.transpose_2d(heapOffset(wasm, t) + p0 * channels * 4, heapOffset(wasm, out), p1 - p0, channels, 1)
+  return out
 }
 
 export const conv2DBackpropFilterWasm: KernelFunc = ({ inputs, attrs, backend }) => {
