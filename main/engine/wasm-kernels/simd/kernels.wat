@@ -535,4 +535,68 @@
         (local.set $dy (i32.add (local.get $dy) (local.get $rowBytes)))
         (local.set $rows (i32.sub (local.get $rows) (i32.const 1)))
         (br $row))))
+
+  ;; Filter gradient of a 1x1, stride 1 convolution straight from NHWC x [P, Ci] and dy [P, Co] (Co a multiple of 4):
+  ;; dw[ci, co] += Σ_p x[p, ci]·dy[p, co] (dw not cleared), float32, in blocks of 128 pixels so that both blocks stay
+  ;; in cache while every (ci, 4 vectors of co) accumulator tile sweeps them.
+  (func (export "pointwise_filter_grad") (param $x i32) (param $dy i32) (param $dw i32) (param $P i32) (param $Ci i32) (param $Co i32)
+    (local $p0 i32) (local $p1 i32) (local $p i32) (local $ci i32) (local $j i32) (local $xRow i32) (local $dyRow i32)
+    (local $out i32) (local $xBytes i32) (local $dyBytes i32) (local $v v128)
+    (local $a0 v128) (local $a1 v128) (local $a2 v128) (local $a3 v128)
+    (local.set $xBytes (i32.shl (local.get $Ci) (i32.const 2)))
+    (local.set $dyBytes (i32.shl (local.get $Co) (i32.const 2)))
+    (local.set $p0 (i32.const 0))
+    (block $done
+      (loop $blocks
+        (br_if $done (i32.ge_u (local.get $p0) (local.get $P)))
+        (local.set $p1 (i32.add (local.get $p0) (i32.const 128)))
+        (if (i32.gt_u (local.get $p1) (local.get $P)) (then (local.set $p1 (local.get $P))))
+        (local.set $ci (i32.const 0))
+        (loop $inputs
+          (local.set $j (i32.const 0))
+          (block $columnsDone
+            (loop $columns
+              (br_if $columnsDone (i32.ge_u (local.get $j) (local.get $Co)))
+              (local.set $out (i32.add (local.get $dw) (i32.shl (i32.add (i32.mul (local.get $ci) (local.get $Co)) (local.get $j)) (i32.const 2))))
+              (local.set $xRow (i32.add (local.get $x) (i32.shl (i32.add (i32.mul (local.get $p0) (local.get $Ci)) (local.get $ci)) (i32.const 2))))
+              (local.set $dyRow (i32.add (local.get $dy) (i32.shl (i32.add (i32.mul (local.get $p0) (local.get $Co)) (local.get $j)) (i32.const 2))))
+              (local.set $p (local.get $p0))
+              (if (i32.le_u (i32.add (local.get $j) (i32.const 16)) (local.get $Co))
+                (then
+                  ;; four vectors of co at once
+                  (local.set $a0 (v128.load (local.get $out)))
+                  (local.set $a1 (v128.load offset=16 (local.get $out)))
+                  (local.set $a2 (v128.load offset=32 (local.get $out)))
+                  (local.set $a3 (v128.load offset=48 (local.get $out)))
+                  (loop $pixels4
+                    (local.set $v (v128.load32_splat (local.get $xRow)))
+                    (local.set $a0 (f32x4.add (local.get $a0) (f32x4.mul (local.get $v) (v128.load (local.get $dyRow)))))
+                    (local.set $a1 (f32x4.add (local.get $a1) (f32x4.mul (local.get $v) (v128.load offset=16 (local.get $dyRow)))))
+                    (local.set $a2 (f32x4.add (local.get $a2) (f32x4.mul (local.get $v) (v128.load offset=32 (local.get $dyRow)))))
+                    (local.set $a3 (f32x4.add (local.get $a3) (f32x4.mul (local.get $v) (v128.load offset=48 (local.get $dyRow)))))
+                    (local.set $xRow (i32.add (local.get $xRow) (local.get $xBytes)))
+                    (local.set $dyRow (i32.add (local.get $dyRow) (local.get $dyBytes)))
+                    (local.set $p (i32.add (local.get $p) (i32.const 1)))
+                    (br_if $pixels4 (i32.lt_u (local.get $p) (local.get $p1))))
+                  (v128.store (local.get $out) (local.get $a0))
+                  (v128.store offset=16 (local.get $out) (local.get $a1))
+                  (v128.store offset=32 (local.get $out) (local.get $a2))
+                  (v128.store offset=48 (local.get $out) (local.get $a3))
+                  (local.set $j (i32.add (local.get $j) (i32.const 16))))
+                (else
+                  (local.set $a0 (v128.load (local.get $out)))
+                  (loop $pixels
+                    (local.set $a0 (f32x4.add (local.get $a0)
+                      (f32x4.mul (v128.load32_splat (local.get $xRow)) (v128.load (local.get $dyRow)))))
+                    (local.set $xRow (i32.add (local.get $xRow) (local.get $xBytes)))
+                    (local.set $dyRow (i32.add (local.get $dyRow) (local.get $dyBytes)))
+                    (local.set $p (i32.add (local.get $p) (i32.const 1)))
+                    (br_if $pixels (i32.lt_u (local.get $p) (local.get $p1))))
+                  (v128.store (local.get $out) (local.get $a0))
+                  (local.set $j (i32.add (local.get $j) (i32.const 4)))))
+              (br $columns)))
+          (local.set $ci (i32.add (local.get $ci) (i32.const 1)))
+          (br_if $inputs (i32.lt_u (local.get $ci) (local.get $Ci))))
+        (local.set $p0 (local.get $p1))
+        (br $blocks))))
 )

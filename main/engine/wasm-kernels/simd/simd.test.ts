@@ -160,16 +160,18 @@ describe('fractional max-pooling through the wasm kernel', () => {
   })
 })
 
-describe('filter gradients whose transposes go through the SIMD kernel', () => {
+describe('filter gradients through the SIMD transposes and 1x1 kernel', () => {
   it.each([
     [[2, 6, 6, 8], [3, 3, 8, 8], 'whole'],
     [[1, 4, 5, 12], [3, 3, 12, 4], 'whole'],
-    [[2, 4, 4, 12], [1, 1, 12, 8], 'whole'], // x transposed
-    [[2, 4, 4, 8], [1, 1, 8, 12], 'whole'], // dy transposed
+    [[2, 4, 4, 12], [1, 1, 12, 8], 'whole'], // 1x1: the SIMD kernel
+    [[2, 4, 4, 8], [1, 1, 8, 12], 'whole'],
     [[2, 10, 10, 12], [1, 1, 12, 8], 'whole'], // 200 pixels: three whole tiles of 64 and a part
     [[2, 10, 10, 8], [3, 3, 8, 4], 'whole'],
-    [[2, 24, 24, 8], [1, 1, 8, 12], 'in chunks'], // 1152 pixels in chunks of 512, each transposed on its own
-    [[2, 24, 24, 12], [1, 1, 12, 8], 'in chunks']
+    [[2, 15, 15, 6], [1, 1, 6, 20], 'whole'], // SIMD 1x1 kernel: 450 pixels (blocks of 128 and a part), 16 + 4 columns
+    [[1, 4, 4, 256], [1, 1, 256, 68], 'whole'], // wide in, narrow out: the GEMM
+    [[2, 24, 24, 6], [1, 1, 6, 12], 'whole'], // the SIMD 1x1 kernel over 1152 pixels
+    [[2, 24, 24, 12], [1, 1, 12, 6], 'in chunks'] // the GEMM (6 outputs), x transposed in chunks of 512 of its 1152 pixels
   ] as const)('x %j, filter %j, %s: equal the cpu backend', async (xShape, wShape, transposes) => {
     const random = seededRandom(xShape.reduce((a: number, d: number) => a * 5 + d, wShape[0]))
     const dyShape = [xShape[0], xShape[1], xShape[2], wShape[3]] as const
