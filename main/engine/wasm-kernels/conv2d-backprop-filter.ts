@@ -185,12 +185,19 @@ export const conv2DBackpropFilterWasm: KernelFunc = ({ inputs, attrs, backend })
   const pointwise = g.filterHeight === 1 && g.filterWidth === 1 && g.strideHeight === 1 && g.strideWidth === 1 &&
     g.padTop === 0 && g.padLeft === 0 && g.padBottom === 0 && g.padRight === 0
   if (pointwise) return pointwiseFilterGradient(wasm, x, dy, g)
+  const simd = simdKernels(wasm)
+  // where the tapwise SIMD kernel beat im2col + GEMM (measured: 3x3 16->16 at 32x32, batch 8: 19 -> 32 GFLOP/s;
+  // 28->28: 16 -> 18; it lost at 128->128, 27 -> 17, and with 8 outputs from 8 inputs)
+  const tapwise = g.strideHeight === 1 && g.strideWidth === 1 && g.outChannels % 4 === 0 &&
+    g.inChannels * g.outChannels <= 4096 && (g.outChannels >= 16 || g.inChannels < 8)
+  if (simd && tapwise) {
+    return tapwiseFilterGradient(wasm, simd, x, dy, g)
+  }
 
   const taps = g.filterHeight * g.filterWidth
   const rowsTotal = g.batch * g.outHeight
   const rowsPerChunk = chunkRows(g)
   const xT = channelsFirst(wasm, x, g.batch, g.inHeight * g.inWidth, g.inChannels) // [b, Cin, H, W]
-  const simd = simdKernels(wasm)
   let dw: TensorInfo | null = null
   for (let r0 = 0; r0 < rowsTotal; r0 += rowsPerChunk) {
     const rows = Math.min(rowsPerChunk, rowsTotal - r0)
@@ -230,6 +237,35 @@ function channelsFirst(wasm: BackendWasm, t: TensorInfo, count: number, pixels: 
   const out = wasm.makeOutput([count, channels, pixels], 'float32')
   simd.transpose_2d(heapOffset(wasm, t), heapOffset(wasm, out), pixels, channels, count)
   return out
+}
+
+/**
+ * Stride 1 with few channels: each filter tap's gradient is a 1x1 one between dy and x shifted by the tap, over
+ * the output rectangle whose shifted input lies inside x, one SIMD call per tap and image straight from NHWC
+ * (no im2col, no transposes).
+ */
+function tapwiseFilterGradient(wasm: BackendWasm, simd: SimdKernels, x: TensorInfo, dy: TensorInfo, g: ConvGeometry): TensorInfo {
+  const { inHeight: H, inWidth: W, inChannels: Ci, outHeight: OH, outWidth: OW, outChannels: Co } = g
+  const dw = zerosOutput(wasm, [g.filterHeight, g.filterWidth, Ci, Co])
+  const [xAt, dyAt, dwAt] = [heapOffset(wasm, x), heapOffset(wasm, dy), heapOffset(wasm, dw)]
+  for (let kh = 0; kh < g.filterHeight; kh++) {
+    const sy = kh - g.padTop
+    const oyLo = Math.max(0, -sy)
+    const oyHi = Math.min(OH, H - sy)
+    for (let kw = 0; kw < g.filterWidth; kw++) {
+      const sx = kw - g.padLeft
+      const oxLo = Math.max(0, -sx)
+      const oxHi = Math.min(OW, W - sx)
+      if (oyLo >= oyHi || oxLo >= oxHi) continue
+      const tapAt = dwAt + (kh * g.filterWidth + kw) * Ci * Co * 4
+      for (let b = 0; b < g.batch; b++) {
+        const xRun = xAt + ((b * H + oyLo + sy) * W + oxLo + sx) * Ci * 4
+        const dyRun = dyAt + ((b * OH + oyLo) * OW + oxLo) * Co * 4
+        simd.tap_filter_grad(xRun, dyRun, tapAt, oyHi - oyLo, oxHi - oxLo, W * Ci * 4, OW * Co * 4, Ci, Co)
+      }
+    }
+  }
+  return dw
 }
 
 /** sum += add, both float32 tensors of one size on the heap. */

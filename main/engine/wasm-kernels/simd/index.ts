@@ -24,6 +24,9 @@ export interface SimdKernels {
   upsample_2x(x: number, out: number, rows: number, w: number, C: number): void
   upsample_2x_grad(dy: number, dx: number, rows: number, w: number, C: number): void
   pointwise_filter_grad(x: number, dy: number, dw: number, P: number, Ci: number, Co: number): void
+  tap_filter_grad(
+    x: number, dy: number, dw: number, rows: number, P: number, xRowBytes: number, dyRowBytes: number, Ci: number, Co: number
+  ): void
   rmsprop(p: number, v: number, g: number, n: number, lr: number, alpha: number, rest: number, eps: number, decay: number): void
 }
 

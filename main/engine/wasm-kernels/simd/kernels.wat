@@ -599,4 +599,82 @@
           (br_if $inputs (i32.lt_u (local.get $ci) (local.get $Ci))))
         (local.set $p0 (local.get $p1))
         (br $blocks))))
+
+  ;; One filter tap's gradient for a stride-1 convolution, straight from NHWC: over `rows` runs of P pixels (x runs
+  ;; xRowBytes apart, dy runs dyRowBytes apart; within a run pixels are Ci and Co floats apart),
+  ;; dw[ci, co] += Σ x[ci]·dy[co] (dw not cleared; Co a multiple of 4), float32, in blocks of about 128 pixels.
+  (func (export "tap_filter_grad")
+    (param $x i32) (param $dy i32) (param $dw i32) (param $rows i32) (param $P i32)
+    (param $xRowBytes i32) (param $dyRowBytes i32) (param $Ci i32) (param $Co i32)
+    (local $r0 i32) (local $r1 i32) (local $blockRows i32) (local $r i32) (local $p i32) (local $ci i32) (local $j i32)
+    (local $xRow i32) (local $dyRow i32) (local $xAt i32) (local $dyAt i32) (local $out i32) (local $xBytes i32) (local $dyBytes i32)
+    (local $v v128) (local $a0 v128) (local $a1 v128) (local $a2 v128) (local $a3 v128) (local $wide i32)
+    (local.set $xBytes (i32.shl (local.get $Ci) (i32.const 2)))
+    (local.set $dyBytes (i32.shl (local.get $Co) (i32.const 2)))
+    (local.set $blockRows (i32.div_u (i32.const 128) (local.get $P)))
+    (if (i32.eqz (local.get $blockRows)) (then (local.set $blockRows (i32.const 1))))
+    (local.set $r0 (i32.const 0))
+    (block $done
+      (loop $blocks
+        (br_if $done (i32.ge_u (local.get $r0) (local.get $rows)))
+        (local.set $r1 (i32.add (local.get $r0) (local.get $blockRows)))
+        (if (i32.gt_u (local.get $r1) (local.get $rows)) (then (local.set $r1 (local.get $rows))))
+        (local.set $ci (i32.const 0))
+        (loop $inputs
+          (local.set $j (i32.const 0))
+          (block $columnsDone
+            (loop $columns
+              (br_if $columnsDone (i32.ge_u (local.get $j) (local.get $Co)))
+              (local.set $wide (i32.le_u (i32.add (local.get $j) (i32.const 16)) (local.get $Co)))
+              (local.set $out (i32.add (local.get $dw) (i32.shl (i32.add (i32.mul (local.get $ci) (local.get $Co)) (local.get $j)) (i32.const 2))))
+              (local.set $a0 (v128.load (local.get $out)))
+              (if (local.get $wide)
+                (then
+                  (local.set $a1 (v128.load offset=16 (local.get $out)))
+                  (local.set $a2 (v128.load offset=32 (local.get $out)))
+                  (local.set $a3 (v128.load offset=48 (local.get $out)))))
+              (local.set $xRow (i32.add (i32.add (local.get $x) (i32.mul (local.get $r0) (local.get $xRowBytes))) (i32.shl (local.get $ci) (i32.const 2))))
+              (local.set $dyRow (i32.add (i32.add (local.get $dy) (i32.mul (local.get $r0) (local.get $dyRowBytes))) (i32.shl (local.get $j) (i32.const 2))))
+              (local.set $r (local.get $r0))
+              (loop $runs
+                (local.set $xAt (local.get $xRow))
+                (local.set $dyAt (local.get $dyRow))
+                (local.set $p (i32.const 0))
+                (if (local.get $wide)
+                  (then
+                    (loop $pixels4
+                      (local.set $v (v128.load32_splat (local.get $xAt)))
+                      (local.set $a0 (f32x4.add (local.get $a0) (f32x4.mul (local.get $v) (v128.load (local.get $dyAt)))))
+                      (local.set $a1 (f32x4.add (local.get $a1) (f32x4.mul (local.get $v) (v128.load offset=16 (local.get $dyAt)))))
+                      (local.set $a2 (f32x4.add (local.get $a2) (f32x4.mul (local.get $v) (v128.load offset=32 (local.get $dyAt)))))
+                      (local.set $a3 (f32x4.add (local.get $a3) (f32x4.mul (local.get $v) (v128.load offset=48 (local.get $dyAt)))))
+                      (local.set $xAt (i32.add (local.get $xAt) (local.get $xBytes)))
+                      (local.set $dyAt (i32.add (local.get $dyAt) (local.get $dyBytes)))
+                      (local.set $p (i32.add (local.get $p) (i32.const 1)))
+                      (br_if $pixels4 (i32.lt_u (local.get $p) (local.get $P)))))
+                  (else
+                    (loop $pixels
+                      (local.set $a0 (f32x4.add (local.get $a0)
+                        (f32x4.mul (v128.load32_splat (local.get $xAt)) (v128.load (local.get $dyAt)))))
+                      (local.set $xAt (i32.add (local.get $xAt) (local.get $xBytes)))
+                      (local.set $dyAt (i32.add (local.get $dyAt) (local.get $dyBytes)))
+                      (local.set $p (i32.add (local.get $p) (i32.const 1)))
+                      (br_if $pixels (i32.lt_u (local.get $p) (local.get $P))))))
+                (local.set $xRow (i32.add (local.get $xRow) (local.get $xRowBytes)))
+                (local.set $dyRow (i32.add (local.get $dyRow) (local.get $dyRowBytes)))
+                (local.set $r (i32.add (local.get $r) (i32.const 1)))
+                (br_if $runs (i32.lt_u (local.get $r) (local.get $r1))))
+              (v128.store (local.get $out) (local.get $a0))
+              (if (local.get $wide)
+                (then
+                  (v128.store offset=16 (local.get $out) (local.get $a1))
+                  (v128.store offset=32 (local.get $out) (local.get $a2))
+                  (v128.store offset=48 (local.get $out) (local.get $a3))
+                  (local.set $j (i32.add (local.get $j) (i32.const 16))))
+                (else (local.set $j (i32.add (local.get $j) (i32.const 4)))))
+              (br $columns)))
+          (local.set $ci (i32.add (local.get $ci) (i32.const 1)))
+          (br_if $inputs (i32.lt_u (local.get $ci) (local.get $Ci))))
+        (local.set $r0 (local.get $r1))
+        (br $blocks))))
 )

@@ -217,3 +217,30 @@ describe('nearest x2 upsampling through the wasm kernels', () => {
     expectClose(wasm.g, cpu.g, 'dx', 1e-6)
   })
 })
+
+describe('stride-1 filter gradients through the tapwise SIMD kernel', () => {
+  it.each([
+    [[2, 7, 9, 6], [3, 3, 6, 16], 'same'],
+    [[1, 8, 8, 20], [3, 3, 20, 20], 'valid'], // 16 + 4 output columns
+    [[2, 5, 4, 3], [3, 3, 3, 4], 2], // output wider than the input: some taps reach no pixel of some rows
+    [[1, 6, 5, 4], [5, 5, 4, 16], 1],
+    [[3, 3, 3, 2], [3, 3, 2, 32], 'same']
+  ] as const)('x %j, filter %j, pad %s: equals the cpu backend', async (xShape, wShape, pad) => {
+    const random = seededRandom(xShape.reduce((a: number, d: number) => a * 7 + d, wShape[3]))
+    const xs = randomValues(random, xShape.reduce((a: number, d: number) => a * d, 1))
+    const out = (size: number) => (pad === 'same' ? size : pad === 'valid' ? size - wShape[0] + 1 : size + 2 * pad - wShape[0] + 1)
+    const dyShape = [xShape[0], out(xShape[1]), out(xShape[2]), wShape[3]] as [number, number, number, number]
+    const dys = randomValues(random, dyShape.reduce((a, d) => a * d, 1))
+    const run = (backend: string) => onBackend(backend, async () => {
+      const x = tf.tensor4d(xs, [...xShape])
+      const dy = tf.tensor4d(dys, dyShape)
+      const attrs = { strides: 1, pad, dataFormat: 'NHWC', filterShape: [...wShape] }
+      const dw = tf.engine().runKernel('Conv2DBackpropFilter', { x, dy }, attrs as unknown as tf.NamedAttrMap) as tf.Tensor
+      const values = await dw.data()
+      tf.dispose([x, dy, dw])
+      return values
+    })
+    const cpu = await run('cpu')
+    expectClose(await run('wasm'), cpu, 'dw')
+  })
+})
