@@ -65,11 +65,11 @@ export const trainPresets = {
   /**
    * Small enough to learn the demo project on 2 CPU cores in minutes. Chosen by measuring (bench/train.bench.ts
    * --long, wasm, same loaded machine): 32 features with a 8-wide stem reached PCKh@0.5 32 after 10 min and
-   * 41 after 20, against 30 and 37 for the model's 64-feature demo config, whose steps cost 2.2x as much.
+   * 41 after 20, against 30 and 37 for 64 features with a 16-wide stem, whose steps cost 2.2x as much.
    */
   demo: {
     preset: 'demo',
-    model: { ...modelPresets.demo, nFeats: 32, stemWidth: 8 },
+    model: modelPresets.demo,
     batchSize: 8,
     epochs: 30,
     stepsPerEpoch: null,
