@@ -30,6 +30,26 @@ it('instantiates on the backend memory and gives periods of lcm(C, 4)', () => {
   expect([1, 2, 3, 4, 6, 7, 8, 28, 64].map(channelPeriod)).toEqual([4, 4, 12, 4, 12, 28, 8, 28, 64])
 })
 
+/** `op(x)` and the gradient of Σ op(x)·w with respect to x, computed on `backend`. */
+function valueAndGradient(
+  backend: string,
+  op: (x: tf.Tensor4D) => tf.Tensor4D,
+  xs: Float32Array,
+  shape: readonly number[],
+  weights: Float32Array,
+  outShape: readonly number[]
+) {
+  return onBackend(backend, async () => {
+    const x = tf.tensor4d(xs, shape as [number, number, number, number])
+    const w = tf.tensor4d(weights, outShape as [number, number, number, number])
+    const y = op(x)
+    const g = tf.grad((input: tf.Tensor) => tf.sum(tf.mul(op(input as tf.Tensor4D), w)))(x)
+    const values = { y: await y.data(), g: await g.data() }
+    tf.dispose([x, w, y, g])
+    return values
+  })
+}
+
 const SHAPES = [
   [[2, 5, 4, 3], true],
   [[1, 7, 7, 7], true], // 343 values: a remainder past the last period of 28
@@ -144,15 +164,8 @@ describe('fractional max-pooling through the wasm kernel', () => {
     const xs = randomValues(random, size).map((v) => Math.round(v * 4)) // ties
     const samples = shared ? 0.37 : Float32Array.from({ length: shape[0] * shape[3] * 2 }, () => random())
     const weights = randomValues(random, shape[0] * outH * outW * shape[3])
-    const run = (backend: string) => onBackend(backend, async () => {
-      const x = tf.tensor4d(xs, [...shape])
-      const w = tf.tensor4d(weights, [shape[0], outH, outW, shape[3]])
-      const y = fractionalMaxPool2d(x, outH, outW, samples)
-      const g = tf.grad((input: tf.Tensor) => tf.sum(tf.mul(fractionalMaxPool2d(input as tf.Tensor4D, outH, outW, samples), w)))(x)
-      const values = { y: await y.data(), g: await g.data() }
-      tf.dispose([x, w, y, g])
-      return values
-    })
+    const pool = (x: tf.Tensor4D) => fractionalMaxPool2d(x, outH, outW, samples)
+    const run = (backend: string) => valueAndGradient(backend, pool, xs, shape, weights, [shape[0], outH, outW, shape[3]])
     const cpu = await run('cpu')
     const wasm = await run('wasm')
     expectClose(wasm.y, cpu.y, 'y', 1e-6)
@@ -202,15 +215,7 @@ describe('nearest x2 upsampling through the wasm kernels', () => {
     const size = shape.reduce((a: number, d: number) => a * d, 1)
     const xs = randomValues(random, size)
     const weights = randomValues(random, size * 4)
-    const run = (backend: string) => onBackend(backend, async () => {
-      const x = tf.tensor4d(xs, [...shape])
-      const w = tf.tensor4d(weights, [shape[0], 2 * shape[1], 2 * shape[2], shape[3]])
-      const y = upsampleNearest2x(x)
-      const g = tf.grad((input: tf.Tensor) => tf.sum(tf.mul(upsampleNearest2x(input as tf.Tensor4D), w)))(x)
-      const values = { y: await y.data(), g: await g.data() }
-      tf.dispose([x, w, y, g])
-      return values
-    })
+    const run = (backend: string) => valueAndGradient(backend, upsampleNearest2x, xs, shape, weights, [shape[0], 2 * shape[1], 2 * shape[2], shape[3]])
     const cpu = await run('cpu')
     const wasm = await run('wasm')
     expectClose(wasm.y, cpu.y, 'y', 1e-7)
