@@ -4,13 +4,13 @@
 // Run: npx tsx bench/dataset.bench.ts [--images N] [--people N] [--keep DIR]. Writes bench/results/dataset.json.
 import { mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs'
 import { cpus, loadavg, tmpdir } from 'node:os'
-import { dirname, join } from 'node:path'
-import { fileURLToPath } from 'node:url'
+import { join } from 'node:path'
 import { openDatabase, type Db } from '../main/dataset/db'
 import { editPerson } from '../main/dataset/edits'
 import { importAnnotations } from '../main/dataset/import'
 import { listImages, type ImageQuery } from '../main/dataset/queries'
 import { undo } from '../main/dataset/revisions'
+import { writeResults } from './results-file'
 
 const arg = (name: string, fallback: number) => {
   const at = process.argv.indexOf(`--${name}`)
@@ -170,9 +170,7 @@ try {
   ])
   console.log(`database ${result.databaseMB} MB; load average at start ${result.loadAverageAtStart}`)
   console.log(`goals met (wall): ${JSON.stringify(result.meetsGoals)}; on CPU time: ${JSON.stringify(result.meetsGoalsOnCpuTime)}`)
-  const out = join(dirname(fileURLToPath(import.meta.url)), 'results')
-  mkdirSync(out, { recursive: true })
-  writeFileSync(join(out, 'dataset.json'), JSON.stringify(result, null, 2) + '\n')
+  writeResults('dataset.json', result)
 } finally {
   if (!keep) rmSync(dir, { recursive: true, force: true })
 }

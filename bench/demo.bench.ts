@@ -1,11 +1,11 @@
 // Demo data generation: wall time, CPU time and images/s for the default first-launch size (2,000 people,
 // 20% validation), rendered into a temporary folder. Run: npx tsx bench/demo.bench.ts [--people N | --quick]
 // Writes bench/results/demo.json.
-import { mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs'
+import { mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs'
 import { cpus, loadavg, tmpdir } from 'node:os'
-import { dirname, join } from 'node:path'
-import { fileURLToPath } from 'node:url'
+import { join } from 'node:path'
 import { DEMO_DEFAULTS, DEMO_FILES, generateDemoSet } from '../main/dataset/demo/generate'
+import { writeResults } from './results-file'
 
 const at = process.argv.indexOf('--people')
 const people = at >= 0 ? Number(process.argv[at + 1]) : process.argv.includes('--quick') ? 300 : DEMO_DEFAULTS.people
@@ -58,9 +58,7 @@ try {
     { measure: 'load average before / after', value: `${result.loadAverage.before} / ${result.loadAverage.after}` },
     { measure: `under ${GOAL_SECONDS} s`, value: result.meetsGoal ? 'yes' : 'NO' }
   ])
-  const out = join(dirname(fileURLToPath(import.meta.url)), 'results')
-  mkdirSync(out, { recursive: true })
-  writeFileSync(join(out, 'demo.json'), JSON.stringify(result, null, 2) + '\n')
+  writeResults('demo.json', result)
 } finally {
   rmSync(dir, { recursive: true, force: true })
 }

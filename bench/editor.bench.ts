@@ -19,6 +19,7 @@ import { existsSync, linkSync, mkdirSync, mkdtempSync, readFileSync, rmSync, wri
 import { cpus, loadavg, tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { chromium, type Page } from 'playwright-core'
+import { writeResults } from './results-file'
 
 const root = resolve(import.meta.dirname, '..')
 const arg = (name: string): string | undefined => {
@@ -506,8 +507,7 @@ try {
   row(`grid ${GRID_IMAGES}, slow scroll`, grid.slow)
   row(`grid ${GRID_IMAGES}, random jumps`, grid.jumps)
   console.log(`grid: ${grid.cellsInDom} cells in the page; cells filled after a jump in ${grid.fillMs.join(', ')} ms; import of ${big.people} people ${result.grid.importSeconds} s`)
-  mkdirSync(join(root, 'bench', 'results'), { recursive: true })
-  writeFileSync(join(root, 'bench', 'results', 'editor.json'), JSON.stringify(result, null, 2) + '\n')
+  writeResults('editor.json', result)
 } finally {
   await browser.close()
   await stop(child)

@@ -9,13 +9,11 @@
 import * as tf from '@tensorflow/tfjs-core'
 import '@tensorflow/tfjs-backend-cpu'
 import '@tensorflow/tfjs-backend-wasm'
-import { mkdirSync, writeFileSync } from 'node:fs'
 import { cpus, loadavg } from 'node:os'
-import { dirname, join } from 'node:path'
-import { fileURLToPath } from 'node:url'
 import { builtinCpuKernel, registerCpuKernelFixes } from '../main/engine/cpu-kernels'
 import { builtinWasmKernel, registerWasmTrainingKernels } from '../main/engine/wasm-kernels'
 import { createPyraNet, flopsPerImage, presets, RMSprop, type PyraNetConfig } from '../main/model'
+import { writeResults } from './results-file'
 
 interface Shape {
   name: string
@@ -169,14 +167,12 @@ for (const row of stepRows) {
     `(x${row.stepOverTrainingForward}), eval forward ${row.evalForwardCpuMs} ms (x${row.stepOverEvalForward}) CPU time`)
 }
 
-const out = join(dirname(fileURLToPath(import.meta.url)), 'results', quick ? 'engine.local.json' : 'engine.json')
-mkdirSync(dirname(out), { recursive: true })
-writeFileSync(out, JSON.stringify({
+const out = writeResults(quick ? 'engine.local.json' : 'engine.json', {
   bench: 'engine',
   date: new Date().toISOString(),
   machine: { cpu: cpus()[0]?.model, cores: cpus().length, node: process.version, gpu: 'none', loadAverage: { before: round(loadBefore, 1), after: round(loadavg()[0], 1) } },
   note: 'GFLOP/s = 2*B*OH*OW*KH*KW*Cin*Cout / CPU time of this process (median run); training step and forwards: fastest run; wasm: SIMD, 1 thread; cpu: tfjs-backend-cpu',
   convolutions: convRows,
   trainingStep: stepRows
-}, null, 2) + '\n')
+})
 console.log(`wrote ${out}`)

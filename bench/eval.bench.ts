@@ -4,7 +4,7 @@
 // set and scored against the split. With --inference it also times predictions per person through a
 // checkpoint (random weights) on the cpu or wasm engine: --inference [demo|paper] [--people N] [--batch N] [--backend B].
 // Run: npx tsx bench/eval.bench.ts [--inference demo] ... Writes bench/results/eval.json.
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs'
 import { cpus, tmpdir } from 'node:os'
 import { dirname, join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -21,6 +21,7 @@ import { loadPredictions } from '../main/eval/load/predictions'
 import { normalisedErrors, pckhReport } from '../main/eval/pckh'
 import { importPredictionFile, scoreStoredSet } from '../main/eval/project-sets'
 import { rankPeople } from '../main/eval/ranking'
+import { writeResults } from './results-file'
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..')
 const mpii = (name: string) => join(root, '..', 'shared', 'data', 'mpii', name)
@@ -124,19 +125,10 @@ async function benchInference(db: ReturnType<typeof openDatabase>, dir: string, 
 }
 
 console.table(rows)
-const out = join(root, 'bench', 'results')
-mkdirSync(out, { recursive: true })
-writeFileSync(
-  join(out, 'eval.json'),
-  JSON.stringify(
-    {
-      machine: `${cpus().length} cores (${cpus()[0]?.model ?? 'unknown'}), Node ${process.versions.node}`,
-      people: gt.count,
-      rows,
-      inference,
-      at: new Date().toISOString()
-    },
-    null,
-    2
-  ) + '\n'
-)
+writeResults('eval.json', {
+  machine: `${cpus().length} cores (${cpus()[0]?.model ?? 'unknown'}), Node ${process.versions.node}`,
+  people: gt.count,
+  rows,
+  inference,
+  at: new Date().toISOString()
+})

@@ -5,10 +5,9 @@
 // is counted from when it was due, so time it spent waiting for a busy event loop counts.
 // Run: npx tsx bench/inference.bench.ts [--people 96] [--backend wasm] [--preset demo]. Writes bench/results/inference.json.
 import '@tensorflow/tfjs-backend-cpu' // only to make the checkpoint here
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { mkdtempSync, rmSync } from 'node:fs'
 import { cpus, loadavg, tmpdir } from 'node:os'
-import { dirname, join, resolve } from 'node:path'
-import { fileURLToPath } from 'node:url'
+import { join } from 'node:path'
 import type { Params, RequestName, Result } from '../contract'
 import { datasetOf } from '../main/dataset/project-dataset'
 import { labelMark } from '../main/dataset/revisions'
@@ -18,8 +17,8 @@ import { resolveTrainConfig } from '../main/train/config'
 import { insertRun, recordCheckpoint } from '../main/train/runs-store'
 import { createTestProject } from '../main/train/test-project'
 import { Workbench } from '../main/workbench'
+import { writeResults } from './results-file'
 
-const root = resolve(dirname(fileURLToPath(import.meta.url)), '..')
 const option = (name: string) => {
   const at = process.argv.indexOf(`--${name}`)
   return at >= 0 ? (process.argv[at + 1] ?? '') : undefined
@@ -125,20 +124,11 @@ try {
 }
 
 console.table(rows)
-const out = join(root, 'bench', 'results')
-mkdirSync(out, { recursive: true })
-writeFileSync(
-  join(out, 'inference.json'),
-  JSON.stringify(
-    {
-      machine: `${cpus().length} cores (${cpus()[0]?.model ?? 'unknown'}), Node ${process.versions.node}, load ${loadavg()[0].toFixed(2)}`,
-      backend,
-      preset,
-      people: peopleCount,
-      rows,
-      at: new Date().toISOString()
-    },
-    null,
-    2
-  ) + '\n'
-)
+writeResults('inference.json', {
+  machine: `${cpus().length} cores (${cpus()[0]?.model ?? 'unknown'}), Node ${process.versions.node}, load ${loadavg()[0].toFixed(2)}`,
+  backend,
+  preset,
+  people: peopleCount,
+  rows,
+  at: new Date().toISOString()
+})

@@ -4,13 +4,11 @@
 import * as tf from '@tensorflow/tfjs-core'
 import '@tensorflow/tfjs-backend-cpu'
 import '@tensorflow/tfjs-backend-wasm'
-import { mkdirSync, writeFileSync } from 'node:fs'
 import { cpus, loadavg } from 'node:os'
-import { dirname, join } from 'node:path'
-import { fileURLToPath } from 'node:url'
 import { presets, type PresetName } from '../main/model/config'
 import { describeModel } from '../main/model/flops'
 import { createPyraNet } from '../main/model/pyranet'
+import { writeResults } from './results-file'
 
 const quick = process.argv.includes('--quick')
 
@@ -119,21 +117,12 @@ if (breakdown.length) {
   for (const k of breakdown) console.log(`  ${k.kernel.padEnd(24)} ${k.ms.toFixed(1).padStart(8)} ms  ${(100 * k.share).toFixed(1).padStart(5)} %  ${k.calls} calls`)
 }
 
-const out = join(dirname(fileURLToPath(import.meta.url)), 'results', quick ? 'model.local.json' : 'model.json')
-mkdirSync(dirname(out), { recursive: true })
-writeFileSync(
-  out,
-  JSON.stringify(
-    {
-      machine: { cpu: cpus()[0]?.model, cores: cpus().length, node: process.version, gpu: 'none' },
-      loadAverage: { before: round(load, 2), after: round(loadavg()[0], 2) },
-      note: 'forward only, eval mode (running statistics, pooling u = 0.5); median of timed runs after a warm-up',
-      configs: Object.fromEntries((['demo', 'paper'] as const).map((p) => [p, { ...presets[p], gmacPerImage: round(describeModel(presets[p]).macs / 1e9, 3) }])),
-      forward: results,
-      wasmPaperKernels: breakdown
-    },
-    null,
-    2
-  ) + '\n'
-)
+const out = writeResults(quick ? 'model.local.json' : 'model.json', {
+  machine: { cpu: cpus()[0]?.model, cores: cpus().length, node: process.version, gpu: 'none' },
+  loadAverage: { before: round(load, 2), after: round(loadavg()[0], 2) },
+  note: 'forward only, eval mode (running statistics, pooling u = 0.5); median of timed runs after a warm-up',
+  configs: Object.fromEntries((['demo', 'paper'] as const).map((p) => [p, { ...presets[p], gmacPerImage: round(describeModel(presets[p]).macs / 1e9, 3) }])),
+  forward: results,
+  wasmPaperKernels: breakdown
+})
 console.log(`\nwrote ${out}`)

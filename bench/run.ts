@@ -2,9 +2,10 @@
 // its own process, so one bench's memory and JIT state never colour another's figures. Each bench prints
 // its table and writes bench/results/<name>.json; this runner adds the machine they ran on.
 import { spawnSync } from 'node:child_process'
-import { mkdirSync, readdirSync, writeFileSync } from 'node:fs'
+import { readdirSync } from 'node:fs'
 import { cpus, totalmem } from 'node:os'
 import { join } from 'node:path'
+import { writeResults } from './results-file'
 
 const benchDir = import.meta.dirname
 const wanted = process.argv.slice(2).filter((arg) => !arg.startsWith('-'))
@@ -27,8 +28,7 @@ const machine = {
   platform: `${process.platform}-${process.arch}`,
   at: new Date().toISOString()
 }
-mkdirSync(join(benchDir, 'results'), { recursive: true })
-writeFileSync(join(benchDir, 'results', 'machine.json'), JSON.stringify(machine, null, 2) + '\n')
+writeResults('machine.json', machine)
 console.log(`machine: ${machine.cpu}, ${machine.cores} cores, ${machine.memoryGiB} GiB, Node ${machine.node}\n`)
 
 let failed = 0

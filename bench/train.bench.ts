@@ -10,9 +10,9 @@
 // pose placed in each crop). Writes bench/results/train.json.
 import * as tf from '@tensorflow/tfjs-core'
 import { spawnSync } from 'node:child_process'
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { cpus, loadavg, tmpdir } from 'node:os'
-import { dirname, join } from 'node:path'
+import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { detectBackends } from '../main/engine/backends'
 import { initEngine, type EngineBackend } from '../main/engine/engine'
@@ -24,8 +24,8 @@ import { BatchLoader } from '../main/train/loader'
 import { NO_AUGMENTATION, REFERENCE_AUGMENTATION, sampleTransform } from '../main/train/sample'
 import type { DataSnapshot } from '../main/train/snapshot'
 import { createTestProject } from '../main/train/test-project'
+import { resultsPath, writeResults } from './results-file'
 
-const here = dirname(fileURLToPath(import.meta.url))
 const args = process.argv.slice(2)
 const option = (name: string) => {
   const at = args.indexOf(name)
@@ -280,7 +280,7 @@ async function main() {
   }
 
   // the long run takes 20+ minutes: a run without --long keeps the last one's figures (with their date)
-  const resultsFile = join(here, 'results', 'train.json')
+  const resultsFile = resultsPath('train.json')
   let previous: { long?: unknown; speed?: unknown[]; wasmTrainOverForward?: unknown[]; loaderImagesPerSecond?: Record<string, number> } = {}
   try {
     previous = JSON.parse(readFileSync(resultsFile, 'utf8')) as typeof previous
@@ -309,8 +309,7 @@ async function main() {
     long,
     at: new Date().toISOString()
   }
-  mkdirSync(join(here, 'results'), { recursive: true })
-  writeFileSync(resultsFile, JSON.stringify(result, null, 2) + '\n')
+  writeResults('train.json', result)
 }
 
 await main()
