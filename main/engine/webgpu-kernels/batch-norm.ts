@@ -8,7 +8,7 @@
 // forward and ~30 backward.
 import type { TensorInfo } from '@tensorflow/tfjs-core'
 import type { BatchNormAttrs, BatchNormRunningAttrs } from '../custom-kernels'
-import type { FlatProgram, UniformData, WebgpuBackendLike } from './programs'
+import { flatProgram, type FlatProgram, type UniformData, type WebgpuBackendLike } from './programs'
 
 const GROUP = 256
 /** Work-groups wanted per partial pass (256 threads each). */
@@ -56,26 +56,6 @@ function groupedProgram(outputShape: number[], groups: number, shaderKey: string
     size: false,
     uniforms: LAYOUT_UNIFORMS,
     getUserCode: () => code
-  }
-}
-
-function elementwiseProgram(outputShape: number[], shaderKey: string, variableNames: string[], body: string): FlatProgram {
-  const size = outputShape.reduce((a, d) => a * d, 1)
-  return {
-    outputShape,
-    shaderKey,
-    dispatchLayout: { x: outputShape.map((_, i) => i) },
-    dispatch: [Math.ceil(size / GROUP), 1, 1],
-    variableNames,
-    workgroupSize: [GROUP, 1, 1],
-    size: true,
-    uniforms: LAYOUT_UNIFORMS,
-    getUserCode: () => `
-      fn main(index : i32) {
-        if (index < uniforms.size) {
-          ${body}
-        }
-      }`
   }
 }
 
@@ -281,7 +261,7 @@ function statsTensors(s: StatsInputs): { names: string[]; tensors: TensorInfo[];
 export function runBatchNormApply(backend: WebgpuBackendLike, x: TensorInfo, statsIn: StatsInputs, weight: TensorInfo, bias: TensorInfo, a: BatchNormAttrs): TensorInfo {
   const l = layoutOf(x)
   const { names, tensors, packed } = statsTensors(statsIn)
-  const program = elementwiseProgram(x.shape, `pyra_bn_apply_${a.relu}_${packed}`, ['X', ...names, 'WEIGHT', 'BIAS'], `
+  const program = flatProgram(x.shape, `pyra_bn_apply_${a.relu}_${packed}`, ['X', ...names, 'WEIGHT', 'BIAS'], LAYOUT_UNIFORMS, `
           let c = index % uniforms.channels;
           ${CHANNEL_SNIPPET}
           let y = (X[index] - mean) * scale + BIAS[c];
@@ -306,7 +286,7 @@ export function runBatchNormGrad(
   const dweight = backend.runWebGPUProgram(groupedProgram([l.channels], l.channels, 'pyra_bn_sum_1', ['P'], sumFinal(1)), [partial], 'float32', uniforms)
   backend.disposeData(partial.dataId)
   // dx = scale·(g - dbias/M - x̂·dweight/M)
-  const dxProgram = elementwiseProgram(x.shape, `pyra_bn_grad_dx_${a.relu}`, ['X', 'DY', 'S', 'WEIGHT', 'BIAS', 'DBIAS', 'DWEIGHT'], `
+  const dxProgram = flatProgram(x.shape, `pyra_bn_grad_dx_${a.relu}`, ['X', 'DY', 'S', 'WEIGHT', 'BIAS', 'DBIAS', 'DWEIGHT'], LAYOUT_UNIFORMS, `
           let c = index % uniforms.channels;
           ${CHANNEL_SNIPPET}
           let xv = X[index];
@@ -331,10 +311,7 @@ export function runBatchNormRunning(
     { type: 'float32', data: [a.momentum] },
     { type: 'float32', data: [a.count / Math.max(a.count - 1, 1)] }
   ]
-  const program = (key: string, body: string): FlatProgram => ({
-    ...elementwiseProgram([channels], key, ['RUNNING', 'S'], body),
-    uniforms: 'keep : f32, take : f32, unbias : f32,'
-  })
+  const program = (key: string, body: string): FlatProgram => flatProgram([channels], key, ['RUNNING', 'S'], 'keep : f32, take : f32, unbias : f32,', body)
   const nextMean = backend.runWebGPUProgram(
     program('pyra_bn_running_mean', 'setOutputAtIndex(index, RUNNING[index] * uniforms.keep + S[index] * uniforms.take);'),
     [runningMean, stats], 'float32', uniforms

@@ -4,34 +4,13 @@
 // those whose first maximum it is.
 import type { TensorInfo } from '@tensorflow/tfjs-core'
 import type { FractionalPoolAttrs } from '../custom-kernels'
-import type { FlatProgram, UniformData, WebgpuBackendLike } from './programs'
+import { flatProgram, type UniformData, type WebgpuBackendLike } from './programs'
 
-const GROUP = 256
 const UNIFORMS = 'inH : i32, inW : i32, channels : i32, outH : i32, outW : i32, rowStride : i32, colStride : i32,'
 
 function uniformsOf(x: TensorInfo, a: FractionalPoolAttrs): UniformData {
   const [, h, w, c] = x.shape
   return [h, w, c, a.outHeight, a.outWidth, a.shared ? 0 : a.outHeight, a.shared ? 0 : a.outWidth].map((v) => ({ type: 'int32' as const, data: [v] }))
-}
-
-function program(outputShape: number[], shaderKey: string, variableNames: string[], body: string): FlatProgram {
-  const size = outputShape.reduce((s, d) => s * d, 1)
-  return {
-    outputShape,
-    shaderKey,
-    dispatchLayout: { x: outputShape.map((_, i) => i) },
-    dispatch: [Math.ceil(size / GROUP), 1, 1],
-    variableNames,
-    workgroupSize: [GROUP, 1, 1],
-    size: true,
-    uniforms: UNIFORMS,
-    getUserCode: () => `
-      fn main(index : i32) {
-        if (index < uniforms.size) {
-          ${body}
-        }
-      }`
-  }
 }
 
 export function runFractionalPool(backend: WebgpuBackendLike, x: TensorInfo, rows: TensorInfo, cols: TensorInfo, a: FractionalPoolAttrs): TensorInfo {
@@ -49,7 +28,7 @@ export function runFractionalPool(backend: WebgpuBackendLike, x: TensorInfo, row
           let top = ((b * uniforms.inH + r) * uniforms.inW + q) * uniforms.channels + ch;
           let below = top + uniforms.inW * uniforms.channels;
           setOutputAtIndex(index, max(max(X[top], X[top + uniforms.channels]), max(X[below], X[below + uniforms.channels])));`
-  return backend.runWebGPUProgram(program([n, a.outHeight, a.outWidth, c], 'pyra_fractional_pool', ['X', 'ROWS', 'COLS'], body), [x, rows, cols], 'float32', uniformsOf(x, a))
+  return backend.runWebGPUProgram(flatProgram([n, a.outHeight, a.outWidth, c], 'pyra_fractional_pool', ['X', 'ROWS', 'COLS'], UNIFORMS, body), [x, rows, cols], 'float32', uniformsOf(x, a))
 }
 
 export function runFractionalPoolGrad(
@@ -94,7 +73,7 @@ export function runFractionalPoolGrad(
           }
           setOutputAtIndex(index, sum);`
   return backend.runWebGPUProgram(
-    program(x.shape, 'pyra_fractional_pool_grad', ['X', 'DY', 'ROWS', 'COLS', 'ROWFIRST', 'COLFIRST'], body),
+    flatProgram(x.shape, 'pyra_fractional_pool_grad', ['X', 'DY', 'ROWS', 'COLS', 'ROWFIRST', 'COLFIRST'], UNIFORMS, body),
     [x, dy, rows, cols, rowFirst, colFirst], 'float32', uniformsOf(x, a)
   )
 }

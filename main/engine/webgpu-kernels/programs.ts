@@ -28,7 +28,8 @@ export interface WebgpuBackendLike {
 
 const WORKGROUP = 256
 
-function flatProgram(outputShape: number[], shaderKey: string, variableNames: string[], uniforms: string, body: string): FlatProgram {
+/** One invocation per output element, `body` run for `index` < size; `uniforms` are the program's own. */
+export function flatProgram(outputShape: number[], shaderKey: string, variableNames: string[], uniforms: string, body: string): FlatProgram {
   const size = outputShape.reduce((a, d) => a * d, 1)
   return {
     outputShape,
